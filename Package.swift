@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "synergy",
+    products: [
+        .executable(name: "synergy", targets: ["synergy"]),
+        .library(name: "SynergyKit", targets: ["SynergyKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLinearAlgebra",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev", "pkg-config"])]
+        ),
+        .target(
+            name: "SynergyKit",
+            dependencies: [
+                "CLinearAlgebra",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "synergy",
+            dependencies: [
+                "SynergyKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "SynergyKitTests",
+            dependencies: ["SynergyKit"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "SynergyCLITests",
+            dependencies: ["synergy"]
+        ),
+    ]
+)

@@ -1,0 +1,77 @@
+/// The update rule of the solver.
+public enum UpdateRule: String, Codable, Sendable, CaseIterable {
+    /// Lee & Seung (2001) multiplicative updates for the Euclidean cost ‖D − WC‖²:
+    /// C ← C ∘ (WᵀD) ⊘ (WᵀW C), then W ← W ∘ (DCᵀ) ⊘ (W CCᵀ).
+    case multiplicative = "mu"
+    /// Hierarchical alternating least squares (Cichocki & Phan 2009): each row of
+    /// C, then each column of W, is the exact non-negative least-squares update
+    /// with the others held fixed.
+    case hals
+}
+
+/// How the random starting W and C are drawn.
+public enum Initialisation: String, Codable, Sendable {
+    /// Uniform on the open interval (0, max D) (Cheung et al. 2020).
+    case uniformZeroToMax = "uniform_0_to_max"
+    /// Uniform on [min D, max D] (musclesyneRgies::synsNMF).
+    case uniformMinToMax = "uniform_min_to_max"
+}
+
+/// What R² = 1 − SSE/SST is centred on.
+public enum R2Centring: String, Codable, Sendable {
+    /// SST = Σᵢⱼ (Dᵢⱼ − mean of muscle i)² (Cheung et al. 2020).
+    case muscleMean = "muscle_mean"
+    /// SST = Σᵢⱼ (Dᵢⱼ − mean of D)² (musclesyneRgies).
+    case grandMean = "grand_mean"
+}
+
+/// When a replicate stops iterating.
+public struct StoppingRule: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        /// Stop once |R²ₜ − R²ₜ₋₁| < `threshold` for `window` consecutive iterations
+        /// (Cheung et al. 2020: 1e-5, 20).
+        case consecutiveSmallChanges = "consecutive_small_changes"
+        /// Stop at iteration t > `window` once R²ₜ − R²ₜ₋window < R²ₜ · `threshold`
+        /// (musclesyneRgies: 1e-4, i.e. 0.01 %, over 20 iterations).
+        case relativeGainOverWindow = "relative_gain_over_window"
+    }
+    public var kind: Kind
+    public var threshold: Double
+    public var window: Int
+
+    public init(kind: Kind, threshold: Double, window: Int) {
+        self.kind = kind
+        self.threshold = threshold
+        self.window = window
+    }
+}
+
+/// Every parameter of one factorisation run of a rank: the part of a protocol
+/// that the Factorization stage reads.
+public struct FactorizationSettings: Codable, Sendable, Equatable {
+    public var algorithm: UpdateRule
+    public var replicates: Int
+    public var maxIterations: Int
+    public var stopping: StoppingRule
+    public var initialisation: Initialisation
+    public var r2Centring: R2Centring
+    /// Scale W's columns to unit norm (C's rows by the inverse) after every
+    /// iteration from the second on, as musclesyneRgies does.
+    public var normaliseWeightsEachIteration: Bool
+    /// Replace values ≤ 0 in D by the smallest positive value before fitting,
+    /// as musclesyneRgies does.
+    public var replaceNonPositive: Bool
+
+    public init(algorithm: UpdateRule, replicates: Int, maxIterations: Int, stopping: StoppingRule,
+                initialisation: Initialisation, r2Centring: R2Centring,
+                normaliseWeightsEachIteration: Bool, replaceNonPositive: Bool) {
+        self.algorithm = algorithm
+        self.replicates = replicates
+        self.maxIterations = maxIterations
+        self.stopping = stopping
+        self.initialisation = initialisation
+        self.r2Centring = r2Centring
+        self.normaliseWeightsEachIteration = normaliseWeightsEachIteration
+        self.replaceNonPositive = replaceNonPositive
+    }
+}

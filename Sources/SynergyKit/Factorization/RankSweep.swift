@@ -1,0 +1,60 @@
+import Foundation
+import Synchronization
+
+/// Fits every requested rank with all its replicates, on `threads` worker
+/// threads, and keeps the best replicate of each rank.
+///
+/// The work is cut into batches of at most `replicatesPerBatch` replicates of
+/// one rank. The cut depends only on the settings, each replicate's start only
+/// on (seed, rank, replicate), and every BLAS call runs on one thread, so the
+/// results are bit-for-bit the same for any number of threads.
+public enum RankSweep {
+    /// Replicates fitted together in one batch (their GEMMs are shared).
+    public static let replicatesPerBatch = 10
+
+    public static func fit(_ input: FactorizationInput, ranks: [Int], settings: FactorizationSettings,
+                           seed: UInt64, threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> [RankFit] {
+        precondition(ranks.allSatisfy { $0 >= 1 && $0 <= input.muscles } && settings.replicates >= 1)
+        BLAS.useSingleThread()
+        struct Batch { let rank: Int; let replicates: Range<Int> }
+        let batches = ranks.flatMap { rank in
+            stride(from: 0, to: settings.replicates, by: replicatesPerBatch).map {
+                Batch(rank: rank, replicates: $0..<min($0 + replicatesPerBatch, settings.replicates))
+            }
+        }
+        // Largest first, so the last batches to start are short ones.
+        let order = batches.indices.sorted { a, b in
+            let cost = { (batch: Batch) in batch.rank * (input.muscles + batch.rank) * batch.replicates.count }
+            return (cost(batches[a]), b) > (cost(batches[b]), a)
+        }
+        struct Progress { var next = 0; var results: [[Factorization]] }
+        let progress = Mutex(Progress(results: Array(repeating: [], count: batches.count)))
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, batches.count))) { _ in
+            while true {
+                let index: Int? = progress.withLock { state in
+                    defer { state.next += 1 }
+                    return state.next < order.count ? order[state.next] : nil
+                }
+                guard let index else { return }
+                let batch = batches[index]
+                let fits = ReplicateBatch(input: input, rank: batch.rank, settings: settings,
+                                          seed: seed, replicates: batch.replicates).run()
+                progress.withLock { $0.results[index] = fits }
+            }
+        }
+        let results = progress.withLock { $0.results }
+        return ranks.map { rank in
+            let fits = zip(batches, results).filter { $0.0.rank == rank }.flatMap { $0.1 }
+            return RankFit(rankFits: fits, rank: rank, data: input.data)
+        }
+    }
+}
+
+extension RankFit {
+    /// Keeps the replicate with the highest R² (the first of equals).
+    init(rankFits fits: [Factorization], rank: Int, data: Matrix) {
+        let best = fits.reduce(fits[0]) { $1.summary.r2 > $0.summary.r2 ? $1 : $0 }
+        self.init(rank: rank, best: best, replicates: fits.map(\.summary),
+                  quality: FitQuality(data: data, weights: best.weights, activations: best.activations))
+    }
+}

@@ -1,0 +1,291 @@
+/// Replicates of one rank k fitted side by side. Their W are stacked as one
+/// m × (R·k) matrix and their C as one (R·k) × n matrix, so the two large
+/// products of an iteration, WᵀD and DCᵀ, are each a single GEMM for the whole
+/// batch; the k × k products stay per replicate. A replicate that stops leaves
+/// the batch (the last active one moves into its slot), so the GEMMs shrink.
+///
+/// Per iteration t (both rules update C first, then W):
+/// - multiplicative (Lee & Seung 2001): C ← C ∘ (WᵀD) ⊘ (WᵀW·C), W ← W ∘ (DCᵀ) ⊘ (W·CCᵀ),
+///   denominators floored at the smallest normal double;
+/// - HALS (Cichocki & Phan 2009): for j = 1…k, Cⱼ,: ← max(ε, Cⱼ,: + ((WᵀD)ⱼ,: − (WᵀW)ⱼ,: C)/(WᵀW)ⱼⱼ),
+///   then likewise each column of W from DCᵀ and CCᵀ, with ε = 1e-16 · max D.
+/// The error comes from the Gram matrices the updates already built,
+/// SSE = ‖D‖² − 2⟨W, DCᵀ⟩ + ⟨WᵀW, CCᵀ⟩, never from a full residual, and
+/// R²ₜ = 1 − SSE/SST. The workspace is allocated once; iterations allocate nothing.
+final class ReplicateBatch {
+    private let input: FactorizationInput
+    private let rank: Int
+    private let settings: FactorizationSettings
+    private let capacity: Int
+    private let recordHistory: Bool
+
+    // Workspace (column-major). Slot s holds W columns s·k..<(s+1)·k and C rows likewise.
+    private let weights: UnsafeMutablePointer<Double>        // W, m × Rk
+    private let activations: UnsafeMutablePointer<Double>    // C, Rk × n (leading dimension Rk)
+    private let dataTimesWeights: UnsafeMutablePointer<Double>  // WᵀD, Rk × n
+    private let gramTimesActivations: UnsafeMutablePointer<Double>  // WᵀW·C, Rk × n (MU only)
+    private let dataTimesActivations: UnsafeMutablePointer<Double>  // DCᵀ, m × Rk
+    private let weightsTimesCross: UnsafeMutablePointer<Double>     // W·CCᵀ, m × Rk (MU only)
+    private let weightGram: UnsafeMutablePointer<Double>     // WᵀW per slot, k × k each
+    private let activationGram: UnsafeMutablePointer<Double> // CCᵀ per slot, k × k each
+
+    private var slots: [Slot]
+    private var finished: [Factorization] = []
+
+    private struct Slot {
+        var replicate: Int
+        var monitor: ConvergenceMonitor
+        var r2: Double = .nan
+        var history: [Double] = []
+    }
+
+    /// A batch for `starts.count` replicates, each given its first W (m × k) and C (k × n).
+    init(input: FactorizationInput, rank: Int, settings: FactorizationSettings,
+         starts: [(replicate: Int, weights: Matrix, activations: Matrix)], recordHistory: Bool = false) {
+        precondition(rank >= 1 && rank <= input.muscles && !starts.isEmpty)
+        self.input = input
+        self.rank = rank
+        self.settings = settings
+        self.capacity = starts.count
+        self.recordHistory = recordHistory
+        let (m, n, k) = (input.muscles, input.samples, rank)
+        let stacked = capacity * k
+        func buffer(_ count: Int) -> UnsafeMutablePointer<Double> {
+            let pointer = UnsafeMutablePointer<Double>.allocate(capacity: count)
+            pointer.initialize(repeating: 0, count: count)
+            return pointer
+        }
+        weights = buffer(m * stacked)
+        activations = buffer(stacked * n)
+        dataTimesWeights = buffer(stacked * n)
+        gramTimesActivations = buffer(settings.algorithm == .multiplicative ? stacked * n : 1)
+        dataTimesActivations = buffer(m * stacked)
+        weightsTimesCross = buffer(m * stacked)
+        weightGram = buffer(capacity * k * k)
+        activationGram = buffer(capacity * k * k)
+        slots = starts.map { Slot(replicate: $0.replicate, monitor: ConvergenceMonitor(rule: settings.stopping)) }
+        for (s, start) in starts.enumerated() {
+            precondition(start.weights.rows == m && start.weights.columns == k)
+            precondition(start.activations.rows == k && start.activations.columns == n)
+            for j in 0..<k {
+                for i in 0..<m { weights[i + (s * k + j) * m] = start.weights[i, j] }
+            }
+            for t in 0..<n {
+                for j in 0..<k { activations[s * k + j + t * stacked] = start.activations[j, t] }
+            }
+            BLAS.gram(weightsView(s), transposed: true, into: weightGramView(s))
+        }
+    }
+
+    /// A batch whose starts are drawn as the settings say, from (seed, rank, replicate).
+    convenience init(input: FactorizationInput, rank: Int, settings: FactorizationSettings,
+                     seed: UInt64, replicates: Range<Int>) {
+        let starts = replicates.map { replicate in
+            var generator = SeededGenerator(seed: seed, rank: rank, replicate: replicate)
+            let (low, high): (Double, Double)
+            switch settings.initialisation {
+            case .uniformZeroToMax: (low, high) = (0, input.maximum)
+            case .uniformMinToMax: (low, high) = (input.minimum, input.maximum)
+            }
+            func draw() -> Double {
+                settings.initialisation == .uniformZeroToMax
+                    ? high * generator.nextOpenUnit()
+                    : low + (high - low) * generator.nextUnit()
+            }
+            let w = Matrix(rows: input.muscles, columns: rank, elements: (0..<(input.muscles * rank)).map { _ in draw() })
+            let c = Matrix(rows: rank, columns: input.samples, elements: (0..<(rank * input.samples)).map { _ in draw() })
+            return (replicate: replicate, weights: w, activations: c)
+        }
+        self.init(input: input, rank: rank, settings: settings, starts: starts)
+    }
+
+    deinit {
+        for pointer in [weights, activations, dataTimesWeights, gramTimesActivations, dataTimesActivations,
+                        weightsTimesCross, weightGram, activationGram] {
+            pointer.deallocate()
+        }
+    }
+
+    /// Iterates every replicate to its stopping rule or the iteration cap and
+    /// returns them in replicate order.
+    func run() -> [Factorization] {
+        var iteration = 0
+        while !slots.isEmpty {
+            iteration += 1
+            switch settings.algorithm {
+            case .multiplicative: multiplicativeIteration()
+            case .hals: halsIteration()
+            }
+            for s in slots.indices.reversed() {
+                let r2 = 1 - sumOfSquaredErrors(s) / input.centredSumOfSquares
+                slots[s].r2 = r2
+                if recordHistory { slots[s].history.append(r2) }
+                if settings.normaliseWeightsEachIteration && iteration >= 2 { normaliseWeights(s) }
+                let stop = slots[s].monitor.record(r2)
+                if stop || iteration == settings.maxIterations {
+                    finish(s, iterations: iteration, converged: stop)
+                }
+            }
+        }
+        return finished.sorted { $0.summary.replicate < $1.summary.replicate }
+    }
+
+    // MARK: - Iterations
+
+    private var stackedRows: Int { slots.count * rank }
+
+    private func multiplicativeIteration() {
+        let (m, n, rows, ld) = (input.muscles, input.samples, stackedRows, capacity * rank)
+        let c = MatrixView(start: activations, rows: rows, columns: n, leadingDimension: ld)
+        let numerator = MatrixView(start: dataTimesWeights, rows: rows, columns: n, leadingDimension: ld)
+        BLAS.multiply(allWeightsView, input.view, into: numerator, transposeA: true)
+        for s in slots.indices {
+            BLAS.multiply(weightGramView(s), activationsView(s),
+                          into: MatrixView(start: gramTimesActivations + s * rank, rows: rank, columns: n, leadingDimension: ld))
+        }
+        Self.multiplyByRatio(activations, dataTimesWeights, gramTimesActivations, rows: rows, columns: n, leadingDimension: ld)
+
+        let p = MatrixView(start: dataTimesActivations, rows: m, columns: rows, leadingDimension: m)
+        BLAS.multiply(input.view, c, into: p, transposeB: true)
+        for s in slots.indices {
+            BLAS.gram(activationsView(s), into: activationGramView(s))
+            BLAS.multiply(weightsView(s), activationGramView(s),
+                          into: MatrixView(start: weightsTimesCross + s * rank * m, rows: m, columns: rank, leadingDimension: m))
+        }
+        Self.multiplyByRatio(weights, dataTimesActivations, weightsTimesCross, rows: m, columns: rows, leadingDimension: m)
+        for s in slots.indices { BLAS.gram(weightsView(s), transposed: true, into: weightGramView(s)) }
+    }
+
+    /// x ← x ∘ a ⊘ max(b, smallest normal), over a rows × columns block.
+    private static func multiplyByRatio(_ x: UnsafeMutablePointer<Double>, _ a: UnsafeMutablePointer<Double>,
+                                        _ b: UnsafeMutablePointer<Double>, rows: Int, columns: Int, leadingDimension: Int) {
+        let floor = Double.leastNormalMagnitude
+        for j in 0..<columns {
+            let offset = j * leadingDimension
+            for i in offset..<(offset + rows) {
+                x[i] = x[i] * a[i] / max(b[i], floor)
+            }
+        }
+    }
+
+    private func halsIteration() {
+        let (m, n, rows, ld, k) = (input.muscles, input.samples, stackedRows, capacity * rank, rank)
+        let floor = 1e-16 * input.maximum
+        BLAS.multiply(allWeightsView, input.view,
+                      into: MatrixView(start: dataTimesWeights, rows: rows, columns: n, leadingDimension: ld),
+                      transposeA: true)
+        for s in slots.indices {
+            let g = weightGram + s * k * k
+            for t in 0..<n {
+                let column = activations + s * k + t * ld
+                let target = dataTimesWeights + s * k + t * ld
+                for j in 0..<k {
+                    var projected = 0.0
+                    for l in 0..<k { projected += g[j + l * k] * column[l] }
+                    column[j] = max(floor, column[j] + (target[j] - projected) / g[j + j * k])
+                }
+            }
+        }
+        let c = MatrixView(start: activations, rows: rows, columns: n, leadingDimension: ld)
+        BLAS.multiply(input.view, c,
+                      into: MatrixView(start: dataTimesActivations, rows: m, columns: rows, leadingDimension: m),
+                      transposeB: true)
+        for s in slots.indices {
+            BLAS.gram(activationsView(s), into: activationGramView(s))
+            let q = activationGram + s * k * k
+            let w = weights + s * k * m
+            let p = dataTimesActivations + s * k * m
+            for j in 0..<k {
+                let diagonal = q[j + j * k]
+                for i in 0..<m {
+                    var projected = 0.0
+                    for l in 0..<k { projected += w[i + l * m] * q[l + j * k] }
+                    w[i + j * m] = max(floor, w[i + j * m] + (p[i + j * m] - projected) / diagonal)
+                }
+            }
+            BLAS.gram(weightsView(s), transposed: true, into: weightGramView(s))
+        }
+    }
+
+    /// SSE = ‖D‖² − 2⟨W, DCᵀ⟩ + ⟨WᵀW, CCᵀ⟩ for slot s, from the products of this iteration.
+    private func sumOfSquaredErrors(_ s: Int) -> Double {
+        let (m, k) = (input.muscles, rank)
+        let w = weights + s * k * m
+        let p = dataTimesActivations + s * k * m
+        var cross = 0.0
+        for index in 0..<(m * k) { cross += w[index] * p[index] }
+        let g = weightGram + s * k * k
+        let q = activationGram + s * k * k
+        var gramProduct = 0.0
+        for index in 0..<(k * k) { gramProduct += g[index] * q[index] }
+        return max(0, input.sumOfSquares - 2 * cross + gramProduct)
+    }
+
+    /// Scales slot s's W columns to unit norm and its C rows by the norms (W·C unchanged).
+    private func normaliseWeights(_ s: Int) {
+        let (m, n, k, ld) = (input.muscles, input.samples, rank, capacity * rank)
+        let g = weightGram + s * k * k
+        for j in 0..<k {
+            let norm = g[j + j * k].squareRoot()
+            guard norm > 0 else { continue }
+            let w = weights + (s * k + j) * m
+            for i in 0..<m { w[i] /= norm }
+            for t in 0..<n { activations[s * k + j + t * ld] *= norm }
+        }
+        BLAS.gram(weightsView(s), transposed: true, into: weightGramView(s))
+    }
+
+    /// Copies slot s out as a finished replicate, then moves the last slot into its place.
+    private func finish(_ s: Int, iterations: Int, converged: Bool) {
+        let (m, n, k, ld) = (input.muscles, input.samples, rank, capacity * rank)
+        var w = Matrix(rows: m, columns: k)
+        var c = Matrix(rows: k, columns: n)
+        for j in 0..<k {
+            var norm = 0.0
+            for i in 0..<m { norm += weights[i + (s * k + j) * m] * weights[i + (s * k + j) * m] }
+            norm = norm.squareRoot()
+            let scale = norm > 0 ? norm : 1
+            for i in 0..<m { w[i, j] = weights[i + (s * k + j) * m] / scale }
+            for t in 0..<n { c[j, t] = activations[s * k + j + t * ld] * scale }
+        }
+        let slot = slots[s]
+        finished.append(Factorization(
+            weights: w, activations: c,
+            summary: ReplicateSummary(replicate: slot.replicate, r2: slot.r2, iterations: iterations, converged: converged),
+            r2History: recordHistory ? slot.history : nil))
+
+        let last = slots.count - 1
+        if s != last {
+            (weights + s * k * m).update(from: weights + last * k * m, count: k * m)
+            (weightGram + s * k * k).update(from: weightGram + last * k * k, count: k * k)
+            for t in 0..<n {
+                (activations + s * k + t * ld).update(from: activations + last * k + t * ld, count: k)
+            }
+            slots[s] = slots[last]
+        }
+        slots.removeLast()
+    }
+
+    // MARK: - Views
+
+    private var allWeightsView: MatrixView {
+        MatrixView(start: weights, rows: input.muscles, columns: stackedRows, leadingDimension: input.muscles)
+    }
+
+    private func weightsView(_ s: Int) -> MatrixView {
+        MatrixView(start: weights + s * rank * input.muscles, rows: input.muscles, columns: rank,
+                   leadingDimension: input.muscles)
+    }
+
+    private func activationsView(_ s: Int) -> MatrixView {
+        MatrixView(start: activations + s * rank, rows: rank, columns: input.samples, leadingDimension: capacity * rank)
+    }
+
+    private func weightGramView(_ s: Int) -> MatrixView {
+        MatrixView(start: weightGram + s * rank * rank, rows: rank, columns: rank, leadingDimension: rank)
+    }
+
+    private func activationGramView(_ s: Int) -> MatrixView {
+        MatrixView(start: activationGram + s * rank * rank, rows: rank, columns: rank, leadingDimension: rank)
+    }
+}

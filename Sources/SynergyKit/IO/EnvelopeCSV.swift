@@ -1,0 +1,113 @@
+import Crypto
+import Foundation
+
+/// A preprocessed envelope recording: one row per sample, one column per muscle.
+public struct EnvelopeTable: Sendable, Equatable {
+    /// The path as the user gave it.
+    public var path: String
+    /// SHA-256 of the file's bytes, lower-case hex.
+    public var sha256: String
+    /// The header of the first column (time or sample index) and its values.
+    public var timeHeader: String
+    public var time: [Double]
+    public var muscles: [String]
+    /// D, muscles × samples.
+    public var data: Matrix
+}
+
+/// Reads envelope CSV files: a header row, a first column of time or sample
+/// index (finite, strictly increasing), then one column per muscle whose header
+/// is the muscle's name. Values must be finite and non-negative; there must be
+/// at least 2 muscles, no fewer samples than muscles, unique names and no flat
+/// (constant) channel.
+public enum EnvelopeCSV {
+    public static func read(path: String) throws -> EnvelopeTable {
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw InputError(file: path, exists ? "cannot be read" : "no such file")
+        }
+        guard let text = String(data: bytes, encoding: .utf8) else {
+            throw InputError(file: path, "is not a UTF-8 text file (expected CSV)")
+        }
+        var table = try parse(text, path: path)
+        table.sha256 = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return table
+    }
+
+    /// Parses CSV text; `path` only names the source in errors.
+    public static func parse(_ text: String, path: String) throws -> EnvelopeTable {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasSuffix("\r") ? line.dropLast() : line
+        }
+        while let last = lines.last, last.allSatisfy(\.isWhitespace) { lines.removeLast() }
+        guard let headerLine = lines.first else { throw InputError(file: path, "is empty") }
+        let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map(unquote)
+        guard header.count >= 3 else {
+            throw InputError(file: path, line: 1,
+                             "the header has \(header.count) column(s); expected a time column and at least 2 muscles")
+        }
+        let muscles = Array(header.dropFirst())
+        var seen = Set<String>()
+        for name in muscles {
+            if name.isEmpty { throw InputError(file: path, line: 1, "a muscle column has an empty name") }
+            if !seen.insert(name).inserted { throw InputError(file: path, line: 1, column: name, "duplicate muscle name") }
+        }
+        let sampleCount = lines.count - 1
+        guard sampleCount > 0 else { throw InputError(file: path, "has a header but no data rows") }
+
+        var time = [Double]()
+        time.reserveCapacity(sampleCount)
+        var data = Matrix(rows: muscles.count, columns: sampleCount)
+        for (index, line) in lines.dropFirst().enumerated() {
+            let lineNumber = index + 2
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == header.count else {
+                throw InputError(file: path, line: lineNumber,
+                                 "has \(fields.count) fields but the header has \(header.count)")
+            }
+            for (column, field) in fields.enumerated() {
+                let name = header[column]
+                let trimmed = field.trimmingCharacters(in: .whitespaces)
+                guard let value = Double(trimmed) else {
+                    throw InputError(file: path, line: lineNumber, column: name, "'\(trimmed)' is not a number")
+                }
+                guard value.isFinite else {
+                    throw InputError(file: path, line: lineNumber, column: name, "value '\(trimmed)' is not finite")
+                }
+                if column == 0 {
+                    if let previous = time.last, value <= previous {
+                        throw InputError(file: path, line: lineNumber, column: name,
+                                         "\(trimmed) does not increase on the previous row's \(previous)")
+                    }
+                    time.append(value)
+                } else {
+                    guard value >= 0 else {
+                        throw InputError(file: path, line: lineNumber, column: name,
+                                         "negative value \(trimmed) (an envelope is non-negative)")
+                    }
+                    data[column - 1, index] = value
+                }
+            }
+        }
+        guard sampleCount >= muscles.count else {
+            throw InputError(file: path, "has \(sampleCount) samples for \(muscles.count) muscles; "
+                             + "it needs at least as many samples as muscles")
+        }
+        for (i, name) in muscles.enumerated() {
+            let first = data[i, 0]
+            if (1..<sampleCount).allSatisfy({ data[i, $0] == first }) {
+                throw InputError(file: path, column: name, "the channel is flat (every value is \(first))")
+            }
+        }
+        return EnvelopeTable(path: path, sha256: "", timeHeader: header[0], time: time, muscles: muscles, data: data)
+    }
+
+    private static func unquote(_ field: Substring) -> String {
+        var name = field.trimmingCharacters(in: .whitespaces)
+        if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") { name = String(name.dropFirst().dropLast()) }
+        return name
+    }
+}

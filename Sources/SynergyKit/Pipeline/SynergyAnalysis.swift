@@ -1,0 +1,63 @@
+/// The analysis of one session from its envelope: factorise at one rank
+/// (`extract`) or sweep the ranks and count the synergies (`count`).
+/// Values in, values out: it reads no file and prints nothing.
+public struct SynergyAnalysis: Sendable {
+    public static let toolVersion = "0.1.0"
+
+    public var envelope: EnvelopeTable
+    public var `protocol`: SynergyProtocol
+    public var seed: UInt64
+    public var threads: Int
+
+    public init(envelope: EnvelopeTable, protocol: SynergyProtocol, seed: UInt64, threads: Int) {
+        self.envelope = envelope
+        self.protocol = `protocol`
+        self.seed = seed
+        self.threads = threads
+    }
+
+    /// The result: the report, and the activations of its reported rank.
+    public struct Outcome: Sendable {
+        public var report: SynergyReport
+        public var activations: Matrix
+    }
+
+    /// Fits `rank` synergies.
+    public func extract(rank: Int, activationsFile: String) -> Outcome {
+        let fits = fit(ranks: [rank])
+        return outcome(command: "extract", fits: fits, count: nil, reported: fits[0], activationsFile: activationsFile)
+    }
+
+    /// Fits ranks 1…maxRank and counts the synergies by the protocol's criterion.
+    /// When no rank satisfies it, `count` is nil and the highest rank is reported.
+    public func count(maxRank: Int, activationsFile: String) -> Outcome {
+        let fits = fit(ranks: Array(1...maxRank))
+        let count = `protocol`.criterion.select(from: fits)
+        let reported = fits[(count ?? maxRank) - 1]
+        return outcome(command: "count", fits: fits, count: count, reported: reported, activationsFile: activationsFile)
+    }
+
+    private func fit(ranks: [Int]) -> [RankFit] {
+        let input = FactorizationInput(envelope.data, settings: `protocol`.factorization)
+        return RankSweep.fit(input, ranks: ranks, settings: `protocol`.factorization, seed: seed, threads: threads)
+    }
+
+    private func outcome(command: String, fits: [RankFit], count: Int?, reported: RankFit,
+                         activationsFile: String) -> Outcome {
+        let ranks = fits.map { fit in
+            SynergyReport.Rank(
+                rank: fit.rank, r2: fit.r2, vaf: fit.quality.vaf, muscleVaf: fit.quality.muscleVAF,
+                iterations: fit.best.summary.iterations, converged: fit.best.summary.converged,
+                bestReplicate: fit.best.summary.replicate,
+                replicatesConverged: fit.replicates.filter(\.converged).count, replicates: fit.replicates)
+        }
+        let weights = reported.best.weights
+        let report = SynergyReport(
+            toolVersion: Self.toolVersion, command: command,
+            input: .init(path: envelope.path, sha256: envelope.sha256, format: "envelope", samples: envelope.time.count),
+            protocol: `protocol`, seed: seed, muscles: envelope.muscles, ranks: ranks, count: count,
+            rank: reported.rank, synergies: (0..<weights.columns).map { .init(weights: weights.column($0)) },
+            activationsCsv: activationsFile)
+        return Outcome(report: report, activations: reported.best.activations)
+    }
+}

@@ -1,0 +1,75 @@
+/// A named set of every parameter of the pipeline, so that a run is fully
+/// described by its protocol, its inputs and its seed (the JSON output embeds all three).
+public struct SynergyProtocol: Codable, Sendable, Equatable {
+    public enum Name: String, Codable, Sendable, CaseIterable {
+        case cheung2020
+        case santuz
+    }
+
+    public var name: Name
+    public var factorization: FactorizationSettings
+    /// The highest rank a rank sweep fits.
+    public var maxRank: MaxRankRule
+    /// How the number of synergies is chosen from the sweep.
+    public var criterion: RankCriterion
+
+    public init(name: Name, factorization: FactorizationSettings, maxRank: MaxRankRule, criterion: RankCriterion) {
+        self.name = name
+        self.factorization = factorization
+        self.maxRank = maxRank
+        self.criterion = criterion
+    }
+
+    public static func named(_ name: Name) -> SynergyProtocol {
+        switch name {
+        case .cheung2020: cheung2020
+        case .santuz: santuz
+        }
+    }
+
+    /// Cheung et al. (2020) Nat Commun 11:4356: Lee–Seung updates, 20 replicates
+    /// started uniformly on (0, max D), stop when |ΔR²| < 1e-5 for 20 consecutive
+    /// iterations, R² centred on each muscle's mean, ranks 1…m, and the number of
+    /// synergies is the smallest rank with R² ≥ 0.80. The paper states no
+    /// iteration cap; 20 000 is ours.
+    public static let cheung2020 = SynergyProtocol(
+        name: .cheung2020,
+        factorization: FactorizationSettings(
+            algorithm: .multiplicative, replicates: 20, maxIterations: 20_000,
+            stopping: StoppingRule(kind: .consecutiveSmallChanges, threshold: 1e-5, window: 20),
+            initialisation: .uniformZeroToMax, r2Centring: .muscleMean,
+            normaliseWeightsEachIteration: false, replaceNonPositive: false),
+        maxRank: .allMuscles,
+        criterion: RankCriterion(kind: .r2, threshold: 0.80))
+
+    /// musclesyneRgies::synsNMF (Santuz et al. 2017, 2020): 5 replicates started
+    /// uniformly on [min D, max D] after values ≤ 0 are replaced by the smallest
+    /// positive one, W columns normalised every iteration, stop when R² gained
+    /// less than 0.01 % of R² over the last 20 iterations or at 1000, R² centred
+    /// on the grand mean, ranks 1…m − round(m/4), and the number of synergies by
+    /// curve linearity (line-fit MSE ≤ 1e-4).
+    public static let santuz = SynergyProtocol(
+        name: .santuz,
+        factorization: FactorizationSettings(
+            algorithm: .multiplicative, replicates: 5, maxIterations: 1000,
+            stopping: StoppingRule(kind: .relativeGainOverWindow, threshold: 1e-4, window: 20),
+            initialisation: .uniformMinToMax, r2Centring: .grandMean,
+            normaliseWeightsEachIteration: true, replaceNonPositive: true),
+        maxRank: .musclesLessAQuarter,
+        criterion: RankCriterion(kind: .linearity, threshold: 1e-4))
+}
+
+/// The highest rank of a sweep, as a function of the number of muscles m.
+public enum MaxRankRule: String, Codable, Sendable {
+    /// m.
+    case allMuscles = "all_muscles"
+    /// m − round(m/4), rounding halves to even as R does (m = 10 → 8, 13 → 10, 14 → 10).
+    case musclesLessAQuarter = "muscles_less_a_quarter"
+
+    public func maxRank(muscles: Int) -> Int {
+        switch self {
+        case .allMuscles: muscles
+        case .musclesLessAQuarter: max(1, muscles - Int((Double(muscles) / 4).rounded(.toNearestOrEven)))
+        }
+    }
+}

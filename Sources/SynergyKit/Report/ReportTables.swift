@@ -1,0 +1,35 @@
+import Foundation
+
+/// Text tables of a report, for a terminal.
+public enum ReportTables {
+    /// rank, R², VAF, iterations, converged replicates; the reported rank marked.
+    public static func ranks(_ report: SynergyReport) -> String {
+        let centring = report.protocol.factorization.r2Centring == .muscleMean ? "muscle-mean" : "grand-mean"
+        var lines = ["rank  R² (\(centring))     VAF  iterations  converged"]
+        for rank in report.ranks {
+            let mark = rank.rank == report.rank ? (report.command == "count" ? "  ← count" : "  ← extracted") : ""
+            let converged = "\(rank.converged ? "yes" : "NO ")  (\(rank.replicatesConverged)/\(rank.replicates.count))"
+            lines.append(pad(rank.rank, 4) + pad(format(rank.r2), 17) + pad(format(rank.vaf), 8)
+                         + pad(rank.iterations, 12) + "  " + converged + mark)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Muscles down, synergies across: the unit-norm weights of the reported rank.
+    public static func weights(_ report: SynergyReport) -> String {
+        let width = max(6, report.muscles.map(\.count).max() ?? 0)
+        var lines = [String(repeating: " ", count: width) + report.synergies.indices.map { pad("S\($0 + 1)", 7) }.joined()]
+        for (i, muscle) in report.muscles.enumerated() {
+            lines.append(muscle.padding(toLength: width, withPad: " ", startingAt: 0)
+                         + report.synergies.map { pad(String(format: "%.3f", $0.weights[i]), 7) }.joined())
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func format(_ value: Double) -> String { String(format: "%.4f", value) }
+
+    private static func pad(_ value: CustomStringConvertible, _ width: Int) -> String {
+        let text = value.description
+        return String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// The JSON document of one `extract` or `count` run: the inputs, the whole
+/// protocol, the seed, every rank's fit, and the synergies of the reported rank.
+public struct SynergyReport: Codable, Sendable, Equatable {
+    public struct Input: Codable, Sendable, Equatable {
+        public var path: String
+        public var sha256: String
+        public var format: String
+        public var samples: Int
+    }
+
+    /// One rank of the sweep (for `extract`, the one rank asked for).
+    public struct Rank: Codable, Sendable, Equatable {
+        public var rank: Int
+        /// R² of the kept replicate, centred as the protocol says.
+        public var r2: Double
+        /// Uncentred VAF of the kept replicate, overall and per muscle (in `muscles` order).
+        public var vaf: Double
+        public var muscleVaf: [Double]
+        /// Iterations of the kept replicate, and whether it met the stopping rule
+        /// (false: the iteration cap stopped it).
+        public var iterations: Int
+        public var converged: Bool
+        /// The kept replicate's number, and how many of all replicates converged.
+        public var bestReplicate: Int
+        public var replicatesConverged: Int
+        public var replicates: [ReplicateSummary]
+    }
+
+    public struct Synergy: Codable, Sendable, Equatable {
+        /// Unit-norm muscle weights, one per muscle in `muscles` order.
+        public var weights: [Double]
+    }
+
+    public var toolVersion: String
+    public var command: String
+    public var input: Input
+    public var `protocol`: SynergyProtocol
+    public var seed: UInt64
+    public var muscles: [String]
+    public var ranks: [Rank]
+    /// `count` only: the number of synergies by the protocol's criterion;
+    /// null when no rank of the sweep satisfies it.
+    public var count: Int?
+    /// The rank whose synergies are reported.
+    public var rank: Int
+    public var synergies: [Synergy]
+    /// The activations C of the reported rank: a CSV file beside the JSON,
+    /// named relative to the JSON's folder.
+    public var activationsCsv: String
+
+    private enum CodingKeys: String, CodingKey {
+        case toolVersion, command, input, `protocol`, seed, muscles, ranks, count, rank, synergies, activationsCsv
+    }
+
+    public init(toolVersion: String, command: String, input: Input, protocol: SynergyProtocol, seed: UInt64,
+                muscles: [String], ranks: [Rank], count: Int?, rank: Int, synergies: [Synergy], activationsCsv: String) {
+        self.toolVersion = toolVersion
+        self.command = command
+        self.input = input
+        self.protocol = `protocol`
+        self.seed = seed
+        self.muscles = muscles
+        self.ranks = ranks
+        self.count = count
+        self.rank = rank
+        self.synergies = synergies
+        self.activationsCsv = activationsCsv
+    }
+
+    /// Encodes every field, writing `count` as null for a `count` run that found none.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(toolVersion, forKey: .toolVersion)
+        try container.encode(command, forKey: .command)
+        try container.encode(input, forKey: .input)
+        try container.encode(`protocol`, forKey: .protocol)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(muscles, forKey: .muscles)
+        try container.encode(ranks, forKey: .ranks)
+        if command == "count" { try container.encode(count, forKey: .count) }
+        try container.encode(rank, forKey: .rank)
+        try container.encode(synergies, forKey: .synergies)
+        try container.encode(activationsCsv, forKey: .activationsCsv)
+    }
+
+    /// Deterministic JSON: sorted keys, snake_case names, pretty-printed.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        var data = try encoder.encode(self)
+        data.append(contentsOf: [UInt8(ascii: "\n")])
+        return data
+    }
+
+    public static func decode(_ data: Data) throws -> SynergyReport {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(SynergyReport.self, from: data)
+    }
+}

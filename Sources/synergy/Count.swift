@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import SynergyKit
+
+struct Count: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sweep the ranks and count the synergies.",
+        discussion: """
+            Fits ranks 1 … max rank and picks the number of synergies: the smallest rank with \
+            R² ≥ 0.80 (cheung2020), curve linearity (santuz), or uncentred VAF.
+            """)
+
+    @OptionGroup var session: SessionOptions
+
+    @Option(help: "Highest rank of the sweep (cheung2020: all muscles; santuz: m − round(m/4)).")
+    var maxRank: Int?
+
+    @Option(help: "r2 (smallest rank with R² ≥ threshold), linearity (R²-curve line-fit MSE ≤ threshold) or vaf.")
+    var criterion: RankCriterion.Kind?
+
+    @Option(help: "The criterion's threshold (r2: 0.80, linearity: 1e-4, vaf: 0.90).")
+    var threshold: Double?
+
+    @Option(help: "With --criterion vaf: every muscle's VAF must also reach this (e.g. 0.75).")
+    var perMuscleThreshold: Double?
+
+    func validate() throws {
+        if let maxRank, maxRank < 1 { throw ValidationError("--max-rank must be at least 1") }
+        if perMuscleThreshold != nil, resolvedCriterion.kind != .vaf {
+            throw ValidationError("--per-muscle-threshold goes with --criterion vaf")
+        }
+        if let threshold, !threshold.isFinite || threshold <= 0 {
+            throw ValidationError("--threshold must be a positive number")
+        }
+    }
+
+    private var resolvedCriterion: RankCriterion {
+        let base = SynergyProtocol.named(session.protocolName).criterion
+        let kind = criterion ?? base.kind
+        return RankCriterion(kind: kind,
+                             threshold: threshold ?? (kind == base.kind ? base.threshold : RankCriterion.defaultThreshold(for: kind)),
+                             perMuscleThreshold: perMuscleThreshold)
+    }
+
+    func run() throws {
+        let envelope = try session.readEnvelope()
+        var chosen = session.resolvedProtocol
+        chosen.criterion = resolvedCriterion
+        let muscles = envelope.muscles.count
+        let highest = maxRank ?? chosen.maxRank.maxRank(muscles: muscles)
+        guard highest <= muscles else {
+            throw InputError(file: envelope.path, "--max-rank \(highest) is more than its \(muscles) muscles")
+        }
+        if chosen.criterion.kind == .linearity, highest < 3 {
+            throw InputError(file: envelope.path, "curve linearity needs a sweep of at least 3 ranks (max rank is \(highest))")
+        }
+        let analysis = SynergyAnalysis(envelope: envelope, protocol: chosen, seed: session.seed, threads: session.threads)
+        let outcome = analysis.count(maxRank: highest, activationsFile: session.activationsPath?.name ?? "")
+        let rule = Self.describe(chosen.criterion)
+        if let count = outcome.report.count {
+            try session.present(outcome, envelope: envelope, summary: "\nNumber of synergies: \(count) (\(rule))")
+        } else {
+            FileHandle.standardError.write(Data(
+                "synergy: warning: \(envelope.path): no rank up to \(highest) satisfies \(rule); count is null\n".utf8))
+            try session.present(outcome, envelope: envelope,
+                                summary: "\nNumber of synergies: none up to rank \(highest) (\(rule)); reporting rank \(highest)")
+        }
+    }
+
+    static func describe(_ criterion: RankCriterion) -> String {
+        switch criterion.kind {
+        case .r2: "smallest rank with R² ≥ \(criterion.threshold)"
+        case .linearity: "curve linearity, MSE ≤ \(criterion.threshold)"
+        case .vaf: "smallest rank with VAF ≥ \(criterion.threshold)"
+                + (criterion.perMuscleThreshold.map { " and every muscle's VAF ≥ \($0)" } ?? "")
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import SynergyKit
+
+struct Extract: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Extract synergies at one rank: W (muscle weights) and C (activations).")
+
+    @OptionGroup var session: SessionOptions
+
+    @Option(help: "The number of synergies to extract (1 … number of muscles).")
+    var rank: Int
+
+    func validate() throws {
+        if rank < 1 { throw ValidationError("--rank must be at least 1") }
+    }
+
+    func run() throws {
+        let envelope = try session.readEnvelope()
+        guard rank <= envelope.muscles.count else {
+            throw InputError(file: envelope.path, "--rank \(rank) is more than its \(envelope.muscles.count) muscles")
+        }
+        let analysis = SynergyAnalysis(envelope: envelope, protocol: session.resolvedProtocol,
+                                       seed: session.seed, threads: session.threads)
+        let outcome = analysis.extract(rank: rank, activationsFile: session.activationsPath?.name ?? "")
+        try session.present(outcome, envelope: envelope,
+                            summary: "R² at rank \(rank): \(outcome.report.ranks[0].r2)")
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import SynergyKit
+
+/// What the input file holds.
+enum InputKind: String, ExpressibleByArgument, CaseIterable {
+    /// A preprocessed envelope matrix (CSV).
+    case envelope
+}
+
+/// The options every command that factorises one session shares.
+struct SessionOptions: ParsableArguments {
+    @Argument(help: "Envelope CSV: a header row, a time (or sample index) column, then one column per muscle.")
+    var file: String
+
+    @Option(help: "What FILE holds: envelope (a preprocessed, non-negative envelope matrix).")
+    var input: InputKind = .envelope
+
+    @Option(name: .customLong("protocol"),
+            help: "cheung2020 or santuz; each option below defaults to the protocol's value.")
+    var protocolName: SynergyProtocol.Name = .cheung2020
+
+    @Option(help: "Solver: mu (Lee–Seung multiplicative updates) or hals (faster, same stopping rule).")
+    var algorithm: UpdateRule = .multiplicative
+
+    @Option(help: "Random starts per rank; the best R² is kept (cheung2020: 20, santuz: 5).")
+    var replicates: Int?
+
+    @Option(help: "Iteration cap per replicate (cheung2020: 20000, santuz: 1000).")
+    var maxIterations: Int?
+
+    @Option(help: "Stopping threshold: |ΔR²| for cheung2020 (1e-5), relative R² gain for santuz (1e-4).")
+    var stopThreshold: Double?
+
+    @Option(help: "Stopping window in iterations (both protocols: 20).")
+    var stopWindow: Int?
+
+    @Option(help: "Seed of the random starts (the same seed gives the same result).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .shortAndLong,
+            help: "Write the JSON report to this file and the activations to <name>_activations.csv beside it.")
+    var output: String?
+
+    func validate() throws {
+        if let replicates, replicates < 1 { throw ValidationError("--replicates must be at least 1") }
+        if let maxIterations, maxIterations < 1 { throw ValidationError("--max-iterations must be at least 1") }
+        if let stopThreshold, !(stopThreshold > 0) { throw ValidationError("--stop-threshold must be positive") }
+        if let stopWindow, stopWindow < 1 { throw ValidationError("--stop-window must be at least 1") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let output, !output.hasSuffix(".json") { throw ValidationError("--output must name a .json file") }
+    }
+
+    /// The protocol with the options given on the command line applied.
+    var resolvedProtocol: SynergyProtocol {
+        var chosen = SynergyProtocol.named(protocolName)
+        chosen.factorization.algorithm = algorithm
+        if let replicates { chosen.factorization.replicates = replicates }
+        if let maxIterations { chosen.factorization.maxIterations = maxIterations }
+        if let stopThreshold { chosen.factorization.stopping.threshold = stopThreshold }
+        if let stopWindow { chosen.factorization.stopping.window = stopWindow }
+        return chosen
+    }
+
+    func readEnvelope() throws -> EnvelopeTable {
+        try EnvelopeCSV.read(path: file)
+    }
+
+    /// The activations CSV's path beside the JSON, and its name as the JSON records it.
+    var activationsPath: (path: String, name: String)? {
+        guard let output else { return nil }
+        let path = String(output.dropLast(".json".count)) + "_activations.csv"
+        return (path, (path as NSString).lastPathComponent)
+    }
+
+    /// Prints the tables, then writes the JSON and the activations CSV (all or nothing).
+    func present(_ outcome: SynergyAnalysis.Outcome, envelope: EnvelopeTable, summary: String) throws {
+        let report = outcome.report
+        print("synergy \(report.command): \(envelope.path): \(envelope.muscles.count) muscles × "
+              + "\(envelope.time.count) samples; protocol \(report.protocol.name.rawValue), "
+              + "algorithm \(report.protocol.factorization.algorithm.rawValue), seed \(report.seed)")
+        print(ReportTables.ranks(report))
+        print(summary)
+        print("\nWeights at rank \(report.rank) (unit vectors):")
+        print(ReportTables.weights(report))
+        for rank in report.ranks where !rank.converged {
+            FileHandle.standardError.write(Data(
+                "synergy: warning: rank \(rank.rank): the iteration cap stopped the kept replicate before it converged\n".utf8))
+        }
+        guard let output, let activations = activationsPath else { return }
+        let csv = ActivationsCSV.render(timeHeader: envelope.timeHeader, time: envelope.time, activations: outcome.activations)
+        try OutputFiles.write([(activations.path, Data(csv.utf8)), (output, try report.jsonData())])
+        print("\nWrote \(output) and \(activations.path)")
+    }
+}

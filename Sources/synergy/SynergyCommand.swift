@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import SynergyKit
+
+@main
+struct SynergyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synergy",
+        abstract: "Muscle-synergy analysis of EMG by non-negative matrix factorisation.",
+        version: SynergyAnalysis.toolVersion,
+        subcommands: [Extract.self, Count.self])
+
+    /// Runs the command. Any failure, a bad flag or bad input alike, prints one
+    /// line to standard error and exits with code 2; help and version exit 0.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }
+            let text = error is InputError ? "\(error)" : "\(message(for: error)) (see 'synergy help')"
+            FileHandle.standardError.write(Data("synergy: error: \(text)\n".utf8))
+            Foundation.exit(2)
+        }
+    }
+}
+
+extension UpdateRule: ExpressibleByArgument {}
+extension SynergyProtocol.Name: ExpressibleByArgument {}
+extension RankCriterion.Kind: ExpressibleByArgument {}
