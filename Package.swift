@@ -22,7 +22,9 @@ let package = Package(
             dependencies: [
                 "CLinearAlgebra",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            exclude: ["Factorization/README.md", "IO/README.md", "LinearAlgebra/README.md",
+                      "Report/README.md", "Selection/README.md"]
         ),
         .executableTarget(
             name: "synergy",
@@ -34,7 +36,7 @@ let package = Package(
         .testTarget(
             name: "SynergyKitTests",
             dependencies: ["SynergyKit"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "SynergyCLITests",

@@ -58,3 +58,15 @@ extension RankFit {
                   quality: FitQuality(data: data, weights: best.weights, activations: best.activations))
     }
 }
+
+extension FactorizationInput {
+    /// One replicate from a given start, W₀ (muscles × rank) and C₀ (rank × samples),
+    /// keeping its R² after every iteration.
+    public func factorize(from weights: Matrix, _ activations: Matrix, settings: FactorizationSettings) -> Factorization {
+        precondition(weights.rows == muscles && activations.columns == samples && weights.columns == activations.rows)
+        BLAS.useSingleThread()
+        return ReplicateBatch(input: self, rank: weights.columns, settings: settings,
+                              starts: [(replicate: 0, weights: weights, activations: activations)],
+                              recordHistory: true).run()[0]
+    }
+}

@@ -39,9 +39,8 @@ public enum EnvelopeCSV {
 
     /// Parses CSV text; `path` only names the source in errors.
     public static func parse(_ text: String, path: String) throws -> EnvelopeTable {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? line.dropLast() : line
-        }
+        // "\r\n" is one Character in Swift, and a newline like "\n".
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         while let last = lines.last, last.allSatisfy(\.isWhitespace) { lines.removeLast() }
         guard let headerLine = lines.first else { throw InputError(file: path, "is empty") }
         let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map(unquote)

@@ -1,0 +1,146 @@
+import Foundation
+import XCTest
+
+/// Runs the built `synergy` tool as a user would.
+final class CLITests: XCTestCase {
+    private static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    private let subject = repository.appendingPathComponent("Datasets/musclesyneRgies/reference_syns/ID0003_TW_01_V.csv").path
+
+    private struct Run { let status: Int32; let stdout: String; let stderr: String }
+
+    private func synergy(_ arguments: [String]) throws -> Run {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("synergy")
+        let process = Process()
+        process.executableURL = FileManager.default.fileExists(atPath: binary.path)
+            ? binary : Bundle.main.bundleURL.appendingPathComponent("synergy")
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    private func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("synergy-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        return folder
+    }
+
+    private func json(_ url: URL) throws -> [String: Any] {
+        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
+
+    func testCountWritesReportAndActivations() throws {
+        let folder = try temporaryFolder()
+        let output = folder.appendingPathComponent("id3.json")
+        let run = try synergy(["count", subject, "--protocol", "santuz", "-o", output.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("Number of synergies: 5"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("← count"))
+
+        let report = try json(output)
+        XCTAssertEqual(report["command"] as? String, "count")
+        XCTAssertEqual(report["count"] as? Int, 5)
+        XCTAssertEqual(report["rank"] as? Int, 5)
+        XCTAssertEqual(report["tool_version"] as? String, "0.1.0")
+        let input = try XCTUnwrap(report["input"] as? [String: Any])
+        XCTAssertEqual(input["path"] as? String, subject)
+        XCTAssertEqual(input["sha256"] as? String, try sha256sum(subject))
+        let muscles = try XCTUnwrap(report["muscles"] as? [String])
+        XCTAssertEqual(muscles.first, "ME")
+        XCTAssertEqual(muscles.count, 13)
+        let ranks = try XCTUnwrap(report["ranks"] as? [[String: Any]])
+        XCTAssertEqual(ranks.map { $0["rank"] as? Int }, (1...10).map { $0 })
+        XCTAssertTrue(ranks.allSatisfy { $0["r2"] is Double && $0["iterations"] is Int && $0["converged"] is Bool })
+        let settings = try XCTUnwrap((report["protocol"] as? [String: Any])?["factorization"] as? [String: Any])
+        XCTAssertEqual(settings["replicates"] as? Int, 5)
+        XCTAssertEqual(settings["max_iterations"] as? Int, 1000)
+        let synergies = try XCTUnwrap(report["synergies"] as? [[String: Any]])
+        XCTAssertEqual(synergies.count, 5)
+        for synergy in synergies {
+            let weights = try XCTUnwrap(synergy["weights"] as? [Double])
+            XCTAssertEqual(weights.count, 13)
+            XCTAssertEqual(weights.reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-9)
+        }
+
+        XCTAssertEqual(report["activations_csv"] as? String, "id3_activations.csv")
+        let csv = try String(contentsOf: folder.appendingPathComponent("id3_activations.csv"), encoding: .utf8)
+        let rows = csv.split(separator: "\n")
+        XCTAssertEqual(rows.first, "point,S1,S2,S3,S4,S5")
+        XCTAssertEqual(rows.count, 201)
+        XCTAssertEqual(rows[1].split(separator: ",").count, 6)
+    }
+
+    func testSameSeedGivesIdenticalFilesForAnyThreadCount() throws {
+        let folder = try temporaryFolder()
+        var outputs = [Data]()
+        for (index, threads) in ["1", "2", "1"].enumerated() {
+            let output = folder.appendingPathComponent("run\(index).json")
+            let run = try synergy(["count", subject, "--threads", threads, "--replicates", "6", "-o", output.path])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            var json = try String(contentsOf: output, encoding: .utf8)
+            json = json.replacingOccurrences(of: "run\(index)_activations", with: "ACTIVATIONS")
+            outputs.append(Data(json.utf8))
+            outputs.append(try Data(contentsOf: folder.appendingPathComponent("run\(index)_activations.csv")))
+        }
+        XCTAssertEqual(outputs[0], outputs[2])
+        XCTAssertEqual(outputs[1], outputs[3])
+        XCTAssertEqual(outputs[0], outputs[4])
+    }
+
+    func testExtractHALSAtOneRank() throws {
+        let folder = try temporaryFolder()
+        let output = folder.appendingPathComponent("x.json")
+        let run = try synergy(["extract", subject, "--rank", "4", "--algorithm", "hals", "-o", output.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let report = try json(output)
+        XCTAssertEqual(report["rank"] as? Int, 4)
+        XCTAssertNil(report["count"])
+        XCTAssertEqual(((report["protocol"] as? [String: Any])?["factorization"] as? [String: Any])?["algorithm"] as? String, "hals")
+        XCTAssertEqual((report["ranks"] as? [[String: Any]])?.count, 1)
+    }
+
+    func testBadInputFailsWithOneLineExitTwoAndNoOutput() throws {
+        let folder = try temporaryFolder()
+        let nan = folder.appendingPathComponent("nan.csv")
+        try "time,TA,SOL\n0,1,2\n1,nan,3\n2,1,1\n".write(to: nan, atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("out.json")
+        let cases: [([String], String)] = [
+            (["count", folder.appendingPathComponent("missing.csv").path, "-o", output.path], "missing.csv: no such file"),
+            (["count", nan.path, "-o", output.path], "nan.csv: line 3, column 'TA': value 'nan' is not finite"),
+            (["extract", subject, "--rank", "14", "-o", output.path], "--rank 14 is more than its 13 muscles"),
+            (["count", subject, "--frobnicate"], "Unknown option '--frobnicate'"),
+            (["count", subject, "--protocol", "nope"], "nope"),
+            (["count", subject, "--per-muscle-threshold", "0.8"], "--per-muscle-threshold goes with --criterion vaf"),
+            (["count", subject, "-o", folder.appendingPathComponent("no/such/dir/x.json").path], "does not exist"),
+        ]
+        for (arguments, message) in cases {
+            let run = try synergy(arguments)
+            XCTAssertEqual(run.status, 2, "\(arguments)")
+            XCTAssertTrue(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+            XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
+            XCTAssertFalse(run.stderr.contains("Fatal"))
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["nan.csv"])
+    }
+
+    private func sha256sum(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        process.arguments = [path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return String(text.prefix(64))
+    }
+}

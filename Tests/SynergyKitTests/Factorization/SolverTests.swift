@@ -1,0 +1,83 @@
+import XCTest
+import SynergyKit
+
+final class SolverTests: XCTestCase {
+    /// 12 muscles, 4 planted synergies, 20 strides; noise sized so that R² at
+    /// the planted rank is about 0.83 and one rank short of it about 0.68.
+    private let planted = PlantedSynergies(muscles: 12, synergies: 4, samples: 720, noise: 0.4, seed: 7)
+
+    private func sweep(_ algorithm: UpdateRule, threads: Int = 2, seed: UInt64 = 1) -> [RankFit] {
+        var settings = SynergyProtocol.cheung2020.factorization
+        settings.algorithm = algorithm
+        let input = FactorizationInput(planted.data, settings: settings)
+        // Ranks 1…6 suffice to count 4 (the smallest rank with R² ≥ 0.80) and keep the test fast.
+        return RankSweep.fit(input, ranks: Array(1...6), settings: settings, seed: seed, threads: threads)
+    }
+
+    func testCheung2020CountsAndRecoversPlantedSynergies() {
+        let fits = sweep(.multiplicative)
+        XCTAssertLessThan(fits[2].r2, 0.80)
+        XCTAssertEqual(SynergyProtocol.cheung2020.criterion.select(from: fits), 4)
+        for similarity in bestMatching(fits[3].best.weights, planted.weights) {
+            XCTAssertGreaterThanOrEqual(similarity, 0.95)
+        }
+        // R² never falls as the rank grows by more than replicate noise.
+        for (lower, higher) in zip(fits, fits.dropFirst()) { XCTAssertGreaterThan(higher.r2, lower.r2 - 1e-3) }
+        XCTAssertTrue(fits.allSatisfy { $0.best.summary.converged })
+    }
+
+    func testHALSReachesMultiplicativeR2AndRecoversSynergies() {
+        let mu = sweep(.multiplicative), hals = sweep(.hals)
+        for (m, h) in zip(mu, hals) { XCTAssertGreaterThanOrEqual(h.r2, m.r2 - 0.002, "rank \(m.rank)") }
+        XCTAssertEqual(SynergyProtocol.cheung2020.criterion.select(from: hals), 4)
+        for similarity in bestMatching(hals[3].best.weights, planted.weights) {
+            XCTAssertGreaterThanOrEqual(similarity, 0.95)
+        }
+    }
+
+    func testResultsAreBitIdenticalForAnyThreadCount() {
+        XCTAssertEqual(sweep(.multiplicative, threads: 1), sweep(.multiplicative, threads: 2))
+        XCTAssertEqual(sweep(.hals, threads: 1), sweep(.hals, threads: 3))
+        XCTAssertNotEqual(sweep(.hals, threads: 1, seed: 1).map(\.r2), sweep(.hals, threads: 1, seed: 2).map(\.r2))
+    }
+
+    func testWeightsAreUnitVectorsAndFactorsReproduceR2() {
+        let fit = sweep(.multiplicative)[3]
+        for j in 0..<4 {
+            XCTAssertEqual(fit.best.weights.column(j).reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-12)
+        }
+        // R² recomputed from the explicit residual of the reported W·C.
+        let data = planted.data
+        let reconstruction = fit.best.weights * fit.best.activations
+        var sse = 0.0
+        for index in data.elements.indices { sse += pow(data.elements[index] - reconstruction.elements[index], 2) }
+        let sst = FitQuality.totalSumOfSquares(data, centring: .muscleMean)
+        XCTAssertEqual(1 - sse / sst, fit.r2, accuracy: 1e-10)
+        XCTAssertEqual(fit.replicates.count, 20)
+        XCTAssertEqual(fit.replicates.map(\.r2).max(), fit.r2)
+    }
+
+    func testIterationCapIsReportedAsNotConverged() {
+        var settings = SynergyProtocol.cheung2020.factorization
+        settings.maxIterations = 25
+        let input = FactorizationInput(planted.data, settings: settings)
+        let fit = RankSweep.fit(input, ranks: [4], settings: settings, seed: 1)[0]
+        XCTAssertEqual(fit.best.summary.iterations, 25)
+        XCTAssertFalse(fit.best.summary.converged)
+        XCTAssertTrue(fit.replicates.allSatisfy { !$0.converged && $0.iterations == 25 })
+    }
+
+    func testSeededStartsDependOnlyOnSeedRankAndReplicate() {
+        var a = SeededGenerator(seed: 5, rank: 3, replicate: 7), b = SeededGenerator(seed: 5, rank: 3, replicate: 7)
+        XCTAssertEqual((0..<10).map { _ in a.next() }, (0..<10).map { _ in b.next() })
+        var c = SeededGenerator(seed: 5, rank: 3, replicate: 8), d = SeededGenerator(seed: 5, rank: 4, replicate: 7)
+        var e = SeededGenerator(seed: 5, rank: 3, replicate: 7)
+        let first = e.next()
+        XCTAssertNotEqual(first, c.next())
+        XCTAssertNotEqual(first, d.next())
+        var unit = SeededGenerator(seed: 1)
+        let draws = (0..<100_000).map { _ in unit.nextOpenUnit() }
+        XCTAssertTrue(draws.allSatisfy { $0 > 0 && $0 < 1 })
+        XCTAssertEqual(draws.reduce(0, +) / 100_000, 0.5, accuracy: 0.005)
+    }
+}
