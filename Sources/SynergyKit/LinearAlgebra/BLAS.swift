@@ -30,17 +30,18 @@ public enum BLAS {
                     beta, c.start, Int32(c.leadingDimension))
     }
 
-    /// The Gram matrix C ← A·Aᵀ (or Aᵀ·A with `transposed`), computed with DSYRK
-    /// on the upper triangle and mirrored, so C is a full symmetric matrix.
+    /// The Gram matrix C ← A·Aᵀ (or Aᵀ·A with `transposed`), or C ← C + A·Aᵀ with
+    /// `accumulate`, computed with DSYRK on the upper triangle and mirrored, so
+    /// C is a full symmetric matrix.
     @inlinable
-    public static func gram(_ a: MatrixView, transposed: Bool = false, into c: MatrixView) {
+    public static func gram(_ a: MatrixView, transposed: Bool = false, into c: MatrixView, accumulate: Bool = false) {
         let n = transposed ? a.columns : a.rows
         let k = transposed ? a.rows : a.columns
         precondition(c.rows == n && c.columns == n, "SYRK shapes do not agree")
         if n == 0 { return }
         cblas_dsyrk(CblasColMajor, CblasUpper, transposed ? CblasTrans : CblasNoTrans,
                     Int32(n), Int32(k), 1, a.start, Int32(a.leadingDimension),
-                    0, c.start, Int32(c.leadingDimension))
+                    accumulate ? 1 : 0, c.start, Int32(c.leadingDimension))
         for j in 0..<n {
             for i in (j + 1)..<n { c[i, j] = c[j, i] }
         }
