@@ -17,7 +17,7 @@ full santuz sweep and reports:
 
 Usage:
     python3 Scripts/reference/check_santuz_reference.py \
-        [--data DIR] [--seeds 1-10] [--json OUT]
+        [--data DIR] [--seeds 1-10] [--jobs 2] [--json OUT]
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import glob
 import json
 import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -92,6 +93,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=DEFAULT_DATA)
     parser.add_argument("--seeds", default="1-10", help="e.g. 1-10 or 1,5,9")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (subjects in parallel)")
     parser.add_argument("--json", help="write all numbers here")
     args = parser.parse_args()
     seeds = parse_seeds(args.seeds)
@@ -101,10 +103,13 @@ def main() -> int:
         print(f"no *_V.csv under {args.data}", file=sys.stderr)
         return 1
 
-    subjects = []
-    for prefix in prefixes:
-        print(f"{os.path.basename(prefix)} ...", file=sys.stderr, flush=True)
-        subjects.append(check_subject(prefix, seeds))
+    # subjects are independent: optionally spread them over processes
+    print(f"{len(prefixes)} subjects x {len(seeds)} seeds ...", file=sys.stderr, flush=True)
+    if args.jobs > 1:
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            subjects = list(pool.map(check_subject, prefixes, [seeds] * len(prefixes)))
+    else:
+        subjects = [check_subject(prefix, seeds) for prefix in prefixes]
 
     mse_min = ref.PROTOCOLS["santuz"].mse_min
     print(f"seeds: {seeds}")

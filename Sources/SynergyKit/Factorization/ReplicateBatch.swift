@@ -26,6 +26,8 @@ final class ReplicateBatch {
     private let gramTimesActivations: UnsafeMutablePointer<Double>  // WᵀW·C of a block, Rk × blockColumns (MU only)
     private let dataTimesActivations: UnsafeMutablePointer<Double>  // DCᵀ, m × Rk
     private let weightsTimesCross: UnsafeMutablePointer<Double>     // W·CCᵀ, m × Rk (MU only)
+    private let activationsBlockTransposed: UnsafeMutablePointer<Double>  // one slot's C block as blockColumns × k (HALS only)
+    private let residualRow: UnsafeMutablePointer<Double>  // one row of (WᵀD − WᵀW·C) for a block (HALS only)
     private let weightGram: UnsafeMutablePointer<Double>     // WᵀW per slot, k × k each
     private let activationGram: UnsafeMutablePointer<Double> // CCᵀ per slot, k × k each
 
@@ -62,6 +64,8 @@ final class ReplicateBatch {
         gramTimesActivations = buffer(settings.algorithm == .multiplicative ? stacked * blockColumns : 1)
         dataTimesActivations = buffer(m * stacked)
         weightsTimesCross = buffer(m * stacked)
+        activationsBlockTransposed = buffer(settings.algorithm == .hals ? blockColumns * k : 1)
+        residualRow = buffer(settings.algorithm == .hals ? blockColumns : 1)
         weightGram = buffer(capacity * k * k)
         activationGram = buffer(capacity * k * k)
         slots = starts.map { Slot(replicate: $0.replicate, monitor: ConvergenceMonitor(rule: settings.stopping)) }
@@ -102,7 +106,7 @@ final class ReplicateBatch {
 
     deinit {
         for pointer in [weights, activations, dataTimesWeights, gramTimesActivations, dataTimesActivations,
-                        weightsTimesCross, weightGram, activationGram] {
+                        weightsTimesCross, activationsBlockTransposed, residualRow, weightGram, activationGram] {
             pointer.deallocate()
         }
     }
@@ -198,7 +202,8 @@ final class ReplicateBatch {
             while i + Vector.scalarCount <= end {
                 let xs = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self)
                 let numerators = UnsafeRawPointer(a + i).loadUnaligned(as: Vector.self)
-                let denominators = pointwiseMax(UnsafeRawPointer(b + i).loadUnaligned(as: Vector.self), floors)
+                var denominators = UnsafeRawPointer(b + i).loadUnaligned(as: Vector.self)
+                denominators.replace(with: floors, where: denominators .< floors)
                 UnsafeMutableRawPointer(x + i).storeBytes(of: xs * numerators / denominators, as: Vector.self)
                 i += Vector.scalarCount
             }
@@ -218,18 +223,7 @@ final class ReplicateBatch {
             let c = MatrixView(start: activations + start * ld, rows: rows, columns: width, leadingDimension: ld)
             BLAS.multiply(allWeightsView, d, into: MatrixView(start: dataTimesWeights, rows: rows, columns: width,
                                                               leadingDimension: ld), transposeA: true)
-            for s in slots.indices {
-                let g = weightGram + s * k * k
-                for t in 0..<width {
-                    let column = c.start + s * k + t * ld
-                    let target = dataTimesWeights + s * k + t * ld
-                    for j in 0..<k {
-                        var projected = 0.0
-                        for l in 0..<k { projected += g[j + l * k] * column[l] }
-                        column[j] = max(floor, column[j] + (target[j] - projected) / g[j + j * k])
-                    }
-                }
-            }
+            for s in slots.indices { halsActivationUpdate(slot: s, start: start, width: width, floor: floor) }
             BLAS.multiply(d, c, into: p, transposeB: true, beta: start == 0 ? 0 : 1)
             for s in slots.indices {
                 BLAS.gram(c.block(row: s * k, column: 0, rows: k, columns: width), into: activationGramView(s),
@@ -249,6 +243,47 @@ final class ReplicateBatch {
                 }
             }
             BLAS.gram(weightsView(s), transposed: true, into: weightGramView(s))
+        }
+    }
+
+    /// The HALS update of slot s's C over one block of columns, row after row
+    /// (Gauss–Seidel order): Cⱼ ← max(ε, Cⱼ + ((WᵀD)ⱼ − (WᵀW)ⱼ·C)/(WᵀW)ⱼⱼ).
+    /// The block is transposed first so that each row is contiguous, which lets
+    /// (WᵀW)ⱼ·C be one GEMV and the update a vector loop.
+    private func halsActivationUpdate(slot s: Int, start: Int, width: Int, floor: Double) {
+        let (k, ld) = (rank, capacity * rank)
+        let block = activations + start * ld + s * k
+        let target = dataTimesWeights + s * k
+        let transposed = MatrixView(start: activationsBlockTransposed, rows: width, columns: k, leadingDimension: width)
+        for t in 0..<width {
+            for j in 0..<k { activationsBlockTransposed[t + j * width] = block[j + t * ld] }
+        }
+        let g = weightGram + s * k * k
+        let residual = MatrixView(start: residualRow, rows: width, columns: 1, leadingDimension: width)
+        typealias Vector = SIMD8<Double>
+        let floors = Vector(repeating: floor)
+        for j in 0..<k {
+            for t in 0..<width { residualRow[t] = target[j + t * ld] }
+            BLAS.multiply(transposed, vector: MatrixView(start: g + j * k, rows: k, columns: 1, leadingDimension: k),
+                          into: residual, alpha: -1, beta: 1)
+            let row = activationsBlockTransposed + j * width
+            let scale = Vector(repeating: 1 / g[j + j * k])
+            var t = 0
+            while t + Vector.scalarCount <= width {
+                let current = UnsafeRawPointer(row + t).loadUnaligned(as: Vector.self)
+                let step = UnsafeRawPointer(residualRow + t).loadUnaligned(as: Vector.self)
+                var updated = current + step * scale
+                updated.replace(with: floors, where: updated .< floors)
+                UnsafeMutableRawPointer(row + t).storeBytes(of: updated, as: Vector.self)
+                t += Vector.scalarCount
+            }
+            while t < width {
+                row[t] = max(floor, row[t] + residualRow[t] * scale[0])
+                t += 1
+            }
+        }
+        for t in 0..<width {
+            for j in 0..<k { block[j + t * ld] = activationsBlockTransposed[t + j * width] }
         }
     }
 

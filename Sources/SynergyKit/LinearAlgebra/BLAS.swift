@@ -30,6 +30,17 @@ public enum BLAS {
                     beta, c.start, Int32(c.leadingDimension))
     }
 
+    /// y ← α · A · x + β · y (DGEMV), where x and y are single-column views.
+    @inlinable
+    public static func multiply(_ a: MatrixView, vector x: MatrixView, into y: MatrixView,
+                                alpha: Double = 1, beta: Double = 0) {
+        precondition(x.columns == 1 && y.columns == 1 && x.rows == a.columns && y.rows == a.rows,
+                     "GEMV shapes do not agree")
+        if a.rows == 0 { return }
+        cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(a.rows), Int32(a.columns), alpha,
+                    a.start, Int32(a.leadingDimension), x.start, 1, beta, y.start, 1)
+    }
+
     /// The Gram matrix C ← A·Aᵀ (or Aᵀ·A with `transposed`), or C ← C + A·Aᵀ with
     /// `accumulate`, computed with DSYRK on the upper triangle and mirrored, so
     /// C is a full symmetric matrix.

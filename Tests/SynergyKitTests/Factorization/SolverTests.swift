@@ -41,6 +41,13 @@ final class SolverTests: XCTestCase {
         XCTAssertNotEqual(sweep(.hals, threads: 1, seed: 1).map(\.r2), sweep(.hals, threads: 1, seed: 2).map(\.r2))
     }
 
+    func testOneRankAloneEqualsThatRankOfASweep() {
+        let settings = SynergyProtocol.cheung2020.factorization
+        let input = FactorizationInput(planted.data, settings: settings)
+        let alone = RankSweep.fit(input, ranks: [4], settings: settings, seed: 1)[0]
+        XCTAssertEqual(alone, sweep(.multiplicative)[3])
+    }
+
     func testWeightsAreUnitVectorsAndFactorsReproduceR2() {
         let fit = sweep(.multiplicative)[3]
         for j in 0..<4 {
