@@ -21,12 +21,11 @@ final class ReplicateBatch {
 
     // Workspace (column-major). Slot s holds W columns s·k..<(s+1)·k and C rows likewise.
     private let weights: UnsafeMutablePointer<Double>        // W, m × Rk
-    private let activations: UnsafeMutablePointer<Double>    // C, Rk × n (leading dimension Rk)
-    private let dataTimesWeights: UnsafeMutablePointer<Double>  // WᵀD of a block of columns, Rk × blockColumns
+    private let activations: UnsafeMutablePointer<Double>    // C: Rk × n for MU, its transpose n × Rk for HALS
+    private let dataTimesWeights: UnsafeMutablePointer<Double>  // WᵀD of a block (HALS: its transpose), Rk × blockColumns
     private let gramTimesActivations: UnsafeMutablePointer<Double>  // WᵀW·C of a block, Rk × blockColumns (MU only)
     private let dataTimesActivations: UnsafeMutablePointer<Double>  // DCᵀ, m × Rk
     private let weightsTimesCross: UnsafeMutablePointer<Double>     // W·CCᵀ, m × Rk (MU only)
-    private let activationsBlockTransposed: UnsafeMutablePointer<Double>  // one slot's C block as blockColumns × k (HALS only)
     private let residualRow: UnsafeMutablePointer<Double>  // one row of (WᵀD − WᵀW·C) for a block (HALS only)
     private let weightGram: UnsafeMutablePointer<Double>     // WᵀW per slot, k × k each
     private let activationGram: UnsafeMutablePointer<Double> // CCᵀ per slot, k × k each
@@ -52,7 +51,7 @@ final class ReplicateBatch {
         self.recordHistory = recordHistory
         let (m, n, k) = (input.muscles, input.samples, rank)
         let stacked = capacity * k
-        blockColumns = Self.blockColumns(stackedRows: stacked)
+        blockColumns = Self.blockColumns(stackedRows: stacked, algorithm: settings.algorithm)
         func buffer(_ count: Int) -> UnsafeMutablePointer<Double> {
             let pointer = UnsafeMutablePointer<Double>.allocate(capacity: count)
             pointer.initialize(repeating: 0, count: count)
@@ -64,7 +63,6 @@ final class ReplicateBatch {
         gramTimesActivations = buffer(settings.algorithm == .multiplicative ? stacked * blockColumns : 1)
         dataTimesActivations = buffer(m * stacked)
         weightsTimesCross = buffer(m * stacked)
-        activationsBlockTransposed = buffer(settings.algorithm == .hals ? blockColumns * k : 1)
         residualRow = buffer(settings.algorithm == .hals ? blockColumns : 1)
         weightGram = buffer(capacity * k * k)
         activationGram = buffer(capacity * k * k)
@@ -76,7 +74,7 @@ final class ReplicateBatch {
                 for i in 0..<m { weights[i + (s * k + j) * m] = start.weights[i, j] }
             }
             for t in 0..<n {
-                for j in 0..<k { activations[s * k + j + t * stacked] = start.activations[j, t] }
+                for j in 0..<k { activations[activationOffset(row: s * k + j, sample: t)] = start.activations[j, t] }
             }
             BLAS.gram(weightsView(s), transposed: true, into: weightGramView(s))
         }
@@ -106,7 +104,7 @@ final class ReplicateBatch {
 
     deinit {
         for pointer in [weights, activations, dataTimesWeights, gramTimesActivations, dataTimesActivations,
-                        weightsTimesCross, activationsBlockTransposed, residualRow, weightGram, activationGram] {
+                        weightsTimesCross, residualRow, weightGram, activationGram] {
             pointer.deallocate()
         }
     }
@@ -140,12 +138,22 @@ final class ReplicateBatch {
     private var stackedRows: Int { slots.count * rank }
 
     /// Samples per block. An iteration walks D and C in blocks of columns, so a
-    /// block's WᵀD, WᵀW·C and C (R·k rows each) stay in cache between the
-    /// products that use them; DCᵀ and CCᵀ are summed over the blocks. Blocks
-    /// hold about 20 000 elements (160 KB) of each, which measured fastest for
-    /// k from 4 to 14; the width depends only on the batch's size, never on
-    /// the thread count.
+    /// block's products stay in cache between the steps that use them; DCᵀ and
+    /// CCᵀ are summed over the blocks. MU blocks hold about 20 000 elements
+    /// (160 KB) of each product, which measured fastest for k from 4 to 14; HALS
+    /// blocks are 16 times longer, since each row it updates costs one GEMV call
+    /// per block. The width depends only on the batch, never on the thread count.
     private let blockColumns: Int
+
+    static func blockColumns(stackedRows: Int, algorithm: UpdateRule) -> Int {
+        let elements = algorithm == .hals ? 327_680 : 20_480
+        return max(32, (elements / stackedRows) / 16 * 16)
+    }
+
+    /// HALS sweeps over C (and over W) per iteration, reusing WᵀD and WᵀW (DCᵀ
+    /// and CCᵀ): 1 + ⌊m / 2k⌋, since one sweep costs about k/m of computing
+    /// WᵀD (accelerated HALS, Gillis & Glineur 2012, with their α = 0.5).
+    private var halsSweeps: Int { 1 + input.muscles / (2 * rank) }
 
     static func blockColumns(stackedRows: Int) -> Int {
         max(32, (20_480 / stackedRows) / 16 * 16)
@@ -215,25 +223,31 @@ final class ReplicateBatch {
     }
 
     private func halsIteration() {
-        let (m, rows, ld, k) = (input.muscles, stackedRows, capacity * rank, rank)
+        let (m, n, rows, k) = (input.muscles, input.samples, stackedRows, rank)
         let floor = 1e-16 * input.maximum
         let p = MatrixView(start: dataTimesActivations, rows: m, columns: rows, leadingDimension: m)
         forEachBlock { start, width in
             let d = input.view.block(row: 0, column: start, rows: m, columns: width)
-            let c = MatrixView(start: activations + start * ld, rows: rows, columns: width, leadingDimension: ld)
-            BLAS.multiply(allWeightsView, d, into: MatrixView(start: dataTimesWeights, rows: rows, columns: width,
-                                                              leadingDimension: ld), transposeA: true)
-            for s in slots.indices { halsActivationUpdate(slot: s, start: start, width: width, floor: floor) }
-            BLAS.multiply(d, c, into: p, transposeB: true, beta: start == 0 ? 0 : 1)
+            // Time-major: (WᵀD)ᵀ = DᵀW and Cᵀ for this block, each row of C a contiguous column.
+            let targets = MatrixView(start: dataTimesWeights, rows: width, columns: rows, leadingDimension: width)
+            BLAS.multiply(d, allWeightsView, into: targets, transposeA: true)
+            let c = MatrixView(start: activations + start, rows: width, columns: rows, leadingDimension: n)
             for s in slots.indices {
-                BLAS.gram(c.block(row: s * k, column: 0, rows: k, columns: width), into: activationGramView(s),
-                          accumulate: start > 0)
+                halsActivationUpdate(c.block(row: 0, column: s * k, rows: width, columns: k),
+                                     targets: targets.block(row: 0, column: s * k, rows: width, columns: k),
+                                     gram: weightGramView(s), floor: floor)
+            }
+            BLAS.multiply(d, c, into: p, beta: start == 0 ? 0 : 1)
+            for s in slots.indices {
+                BLAS.gram(c.block(row: 0, column: s * k, rows: width, columns: k), transposed: true,
+                          into: activationGramView(s), accumulate: start > 0)
             }
         }
         for s in slots.indices {
             let q = activationGram + s * k * k
             let w = weights + s * k * m
             let pSlot = dataTimesActivations + s * k * m
+            for _ in 0..<halsSweeps {
             for j in 0..<k {
                 let diagonal = q[j + j * k]
                 for i in 0..<m {
@@ -242,48 +256,42 @@ final class ReplicateBatch {
                     w[i + j * m] = max(floor, w[i + j * m] + (pSlot[i + j * m] - projected) / diagonal)
                 }
             }
+            }
             BLAS.gram(weightsView(s), transposed: true, into: weightGramView(s))
         }
     }
 
-    /// The HALS update of slot s's C over one block of columns, row after row
-    /// (Gauss–Seidel order): Cⱼ ← max(ε, Cⱼ + ((WᵀD)ⱼ − (WᵀW)ⱼ·C)/(WᵀW)ⱼⱼ).
-    /// The block is transposed first so that each row is contiguous, which lets
-    /// (WᵀW)ⱼ·C be one GEMV and the update a vector loop.
-    private func halsActivationUpdate(slot s: Int, start: Int, width: Int, floor: Double) {
-        let (k, ld) = (rank, capacity * rank)
-        let block = activations + start * ld + s * k
-        let target = dataTimesWeights + s * k
-        let transposed = MatrixView(start: activationsBlockTransposed, rows: width, columns: k, leadingDimension: width)
-        for t in 0..<width {
-            for j in 0..<k { activationsBlockTransposed[t + j * width] = block[j + t * ld] }
-        }
-        let g = weightGram + s * k * k
+    /// The HALS update of one replicate's C over a block of samples, held
+    /// time-major (`activations` is block × k, Cᵀ), row after row (Gauss–Seidel):
+    /// Cⱼ ← max(ε, Cⱼ + ((WᵀD)ⱼ − (WᵀW)ⱼ·C)/(WᵀW)ⱼⱼ), `halsSweeps` times over.
+    /// (WᵀW)ⱼ·C is one GEMV; the update is a vector loop over the contiguous row.
+    private func halsActivationUpdate(_ activations: MatrixView, targets: MatrixView, gram: MatrixView, floor: Double) {
+        let (k, width) = (activations.columns, activations.rows)
         let residual = MatrixView(start: residualRow, rows: width, columns: 1, leadingDimension: width)
         typealias Vector = SIMD8<Double>
         let floors = Vector(repeating: floor)
-        for j in 0..<k {
-            for t in 0..<width { residualRow[t] = target[j + t * ld] }
-            BLAS.multiply(transposed, vector: MatrixView(start: g + j * k, rows: k, columns: 1, leadingDimension: k),
-                          into: residual, alpha: -1, beta: 1)
-            let row = activationsBlockTransposed + j * width
-            let scale = Vector(repeating: 1 / g[j + j * k])
-            var t = 0
-            while t + Vector.scalarCount <= width {
-                let current = UnsafeRawPointer(row + t).loadUnaligned(as: Vector.self)
-                let step = UnsafeRawPointer(residualRow + t).loadUnaligned(as: Vector.self)
-                var updated = current + step * scale
-                updated.replace(with: floors, where: updated .< floors)
-                UnsafeMutableRawPointer(row + t).storeBytes(of: updated, as: Vector.self)
-                t += Vector.scalarCount
+        for _ in 0..<halsSweeps {
+            for j in 0..<k {
+                residualRow.update(from: targets.start + j * targets.leadingDimension, count: width)
+                BLAS.multiply(activations, vector: gram.block(row: 0, column: j, rows: k, columns: 1),
+                              into: residual, alpha: -1, beta: 1)
+                let row = activations.start + j * activations.leadingDimension
+                let inverse = 1 / gram[j, j]
+                let scale = Vector(repeating: inverse)
+                var t = 0
+                while t + Vector.scalarCount <= width {
+                    let current = UnsafeRawPointer(row + t).loadUnaligned(as: Vector.self)
+                    let step = UnsafeRawPointer(residualRow + t).loadUnaligned(as: Vector.self)
+                    var updated = current + step * scale
+                    updated.replace(with: floors, where: updated .< floors)
+                    UnsafeMutableRawPointer(row + t).storeBytes(of: updated, as: Vector.self)
+                    t += Vector.scalarCount
+                }
+                while t < width {
+                    row[t] = max(floor, row[t] + residualRow[t] * inverse)
+                    t += 1
+                }
             }
-            while t < width {
-                row[t] = max(floor, row[t] + residualRow[t] * scale[0])
-                t += 1
-            }
-        }
-        for t in 0..<width {
-            for j in 0..<k { block[j + t * ld] = activationsBlockTransposed[t + j * width] }
         }
     }
 
@@ -303,21 +311,21 @@ final class ReplicateBatch {
 
     /// Scales slot s's W columns to unit norm and its C rows by the norms (W·C unchanged).
     private func normaliseWeights(_ s: Int) {
-        let (m, n, k, ld) = (input.muscles, input.samples, rank, capacity * rank)
+        let (m, n, k) = (input.muscles, input.samples, rank)
         let g = weightGram + s * k * k
         for j in 0..<k {
             let norm = g[j + j * k].squareRoot()
             guard norm > 0 else { continue }
             let w = weights + (s * k + j) * m
             for i in 0..<m { w[i] /= norm }
-            for t in 0..<n { activations[s * k + j + t * ld] *= norm }
+            for t in 0..<n { activations[activationOffset(row: s * k + j, sample: t)] *= norm }
         }
         BLAS.gram(weightsView(s), transposed: true, into: weightGramView(s))
     }
 
     /// Copies slot s out as a finished replicate, then moves the last slot into its place.
     private func finish(_ s: Int, iterations: Int, converged: Bool) {
-        let (m, n, k, ld) = (input.muscles, input.samples, rank, capacity * rank)
+        let (m, n, k) = (input.muscles, input.samples, rank)
         var w = Matrix(rows: m, columns: k)
         var c = Matrix(rows: k, columns: n)
         for j in 0..<k {
@@ -326,7 +334,7 @@ final class ReplicateBatch {
             norm = norm.squareRoot()
             let scale = norm > 0 ? norm : 1
             for i in 0..<m { w[i, j] = weights[i + (s * k + j) * m] / scale }
-            for t in 0..<n { c[j, t] = activations[s * k + j + t * ld] * scale }
+            for t in 0..<n { c[j, t] = activations[activationOffset(row: s * k + j, sample: t)] * scale }
         }
         let slot = slots[s]
         finished.append(Factorization(
@@ -338,8 +346,11 @@ final class ReplicateBatch {
         if s != last {
             (weights + s * k * m).update(from: weights + last * k * m, count: k * m)
             (weightGram + s * k * k).update(from: weightGram + last * k * k, count: k * k)
-            for t in 0..<n {
-                (activations + s * k + t * ld).update(from: activations + last * k + t * ld, count: k)
+            for j in 0..<k {
+                for t in 0..<n {
+                    activations[activationOffset(row: s * k + j, sample: t)]
+                        = activations[activationOffset(row: last * k + j, sample: t)]
+                }
             }
             slots[s] = slots[last]
         }
@@ -348,6 +359,14 @@ final class ReplicateBatch {
 
     // MARK: - Views
 
+    /// Where C's element (stacked row r, sample t) lives: MU keeps C as
+    /// (R·k) × n so that a sample's activations are contiguous for the GEMMs;
+    /// HALS keeps Cᵀ, n × (R·k), so that each row it updates is contiguous.
+    @inline(__always)
+    private func activationOffset(row r: Int, sample t: Int) -> Int {
+        settings.algorithm == .hals ? t + r * input.samples : r + t * capacity * rank
+    }
+
     private var allWeightsView: MatrixView {
         MatrixView(start: weights, rows: input.muscles, columns: stackedRows, leadingDimension: input.muscles)
     }
@@ -355,10 +374,6 @@ final class ReplicateBatch {
     private func weightsView(_ s: Int) -> MatrixView {
         MatrixView(start: weights + s * rank * input.muscles, rows: input.muscles, columns: rank,
                    leadingDimension: input.muscles)
-    }
-
-    private func activationsView(_ s: Int) -> MatrixView {
-        MatrixView(start: activations + s * rank, rows: rank, columns: input.samples, leadingDimension: capacity * rank)
     }
 
     private func weightGramView(_ s: Int) -> MatrixView {
