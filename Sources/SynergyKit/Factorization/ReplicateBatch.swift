@@ -1,14 +1,17 @@
 /// Replicates of one rank k fitted side by side. Their W are stacked as one
-/// m × (R·k) matrix and their C as one (R·k) × n matrix, so the two large
-/// products of an iteration, WᵀD and DCᵀ, are each a single GEMM for the whole
-/// batch; the k × k products stay per replicate. A replicate that stops leaves
-/// the batch (the last active one moves into its slot), so the GEMMs shrink.
+/// m × (R·k) matrix and their C as one (R·k) × n matrix (for HALS its
+/// transpose), so the two large products of an iteration, WᵀD and DCᵀ, are each
+/// a single GEMM for the whole batch; the k × k products stay per replicate. A
+/// replicate that stops leaves the batch (the last active one moves into its
+/// slot), so the GEMMs shrink.
 ///
 /// Per iteration t (both rules update C first, then W):
 /// - multiplicative (Lee & Seung 2001): C ← C ∘ (WᵀD) ⊘ (WᵀW·C), W ← W ∘ (DCᵀ) ⊘ (W·CCᵀ),
 ///   denominators floored at the smallest normal double;
 /// - HALS (Cichocki & Phan 2009): for j = 1…k, Cⱼ,: ← max(ε, Cⱼ,: + ((WᵀD)ⱼ,: − (WᵀW)ⱼ,: C)/(WᵀW)ⱼⱼ),
-///   then likewise each column of W from DCᵀ and CCᵀ, with ε = 1e-16 · max D.
+///   then likewise each column of W from DCᵀ and CCᵀ, with ε = 1e-16 · max D;
+///   each sweep is repeated `halsSweeps` times on the same products
+///   (accelerated HALS, Gillis & Glineur 2012).
 /// The error comes from the Gram matrices the updates already built,
 /// SSE = ‖D‖² − 2⟨W, DCᵀ⟩ + ⟨WᵀW, CCᵀ⟩, never from a full residual, and
 /// R²ₜ = 1 − SSE/SST. The workspace is allocated once; iterations allocate nothing.
