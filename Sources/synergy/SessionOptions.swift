@@ -38,7 +38,7 @@ struct SessionOptions: ParsableArguments {
     @Option(help: "Seed of the random starts (the same seed gives the same result).")
     var seed: UInt64 = 1
 
-    @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
+    @Option(help: "Worker threads, by default one per core. Results do not depend on it.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(name: .shortAndLong,

@@ -12,6 +12,7 @@ public final class FactorizationInput: @unchecked Sendable {
     public let minimum: Double
     public let maximum: Double
     private let storage: UnsafeMutablePointer<Double>
+    private let transposedStorage: UnsafeMutablePointer<Double>
 
     /// Prepares `data` (muscles × samples, non-negative and finite) for `settings`.
     public init(_ data: Matrix, settings: FactorizationSettings) {
@@ -30,12 +31,22 @@ public final class FactorizationInput: @unchecked Sendable {
         centredSumOfSquares = FitQuality.totalSumOfSquares(values, centring: settings.r2Centring)
         storage = .allocate(capacity: values.elements.count)
         storage.initialize(from: values.elements, count: values.elements.count)
+        transposedStorage = .allocate(capacity: values.elements.count)
+        transposedStorage.initialize(from: values.transposed.elements, count: values.elements.count)
     }
 
-    deinit { storage.deallocate() }
+    deinit {
+        storage.deallocate()
+        transposedStorage.deallocate()
+    }
 
     /// D as a read-only view for BLAS.
     var view: MatrixView {
         MatrixView(start: storage, rows: muscles, columns: samples, leadingDimension: muscles)
+    }
+
+    /// Dᵀ (samples × muscles), kept so that products with Dᵀ need no transposition.
+    var transposedView: MatrixView {
+        MatrixView(start: transposedStorage, rows: samples, columns: muscles, leadingDimension: samples)
     }
 }

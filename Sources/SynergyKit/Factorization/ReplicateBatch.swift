@@ -29,6 +29,7 @@ final class ReplicateBatch {
     private let gramTimesActivations: UnsafeMutablePointer<Double>  // WᵀW·C of a block, Rk × blockColumns (MU only)
     private let dataTimesActivations: UnsafeMutablePointer<Double>  // DCᵀ, m × Rk
     private let weightsTimesCross: UnsafeMutablePointer<Double>     // W·CCᵀ, m × Rk (MU only)
+    private let weightsTransposed: UnsafeMutablePointer<Double>     // Wᵀ, Rk × m (MU only)
     private let residualRow: UnsafeMutablePointer<Double>  // one row of (WᵀD − WᵀW·C) for a block (HALS only)
     private let weightGram: UnsafeMutablePointer<Double>     // WᵀW per slot, k × k each
     private let activationGram: UnsafeMutablePointer<Double> // CCᵀ per slot, k × k each
@@ -66,6 +67,7 @@ final class ReplicateBatch {
         gramTimesActivations = buffer(settings.algorithm == .multiplicative ? stacked * blockColumns : 1)
         dataTimesActivations = buffer(m * stacked)
         weightsTimesCross = buffer(m * stacked)
+        weightsTransposed = buffer(settings.algorithm == .multiplicative ? m * stacked : 1)
         residualRow = buffer(settings.algorithm == .hals ? blockColumns : 1)
         weightGram = buffer(capacity * k * k)
         activationGram = buffer(capacity * k * k)
@@ -107,7 +109,7 @@ final class ReplicateBatch {
 
     deinit {
         for pointer in [weights, activations, dataTimesWeights, gramTimesActivations, dataTimesActivations,
-                        weightsTimesCross, residualRow, weightGram, activationGram] {
+                        weightsTimesCross, weightsTransposed, residualRow, weightGram, activationGram] {
             pointer.deallocate()
         }
     }
@@ -175,11 +177,15 @@ final class ReplicateBatch {
     private func multiplicativeIteration() {
         let (m, rows, ld, k) = (input.muscles, stackedRows, capacity * rank, rank)
         let p = MatrixView(start: dataTimesActivations, rows: m, columns: rows, leadingDimension: m)
+        // Wᵀ copied out once, so that WᵀD is a plain product (no transposed operand for BLAS to repack).
+        let wt = MatrixView(start: weightsTransposed, rows: rows, columns: m, leadingDimension: ld)
+        for i in 0..<m {
+            for r in 0..<rows { wt[r, i] = weights[i + r * m] }
+        }
         forEachBlock { start, width in
             let d = input.view.block(row: 0, column: start, rows: m, columns: width)
             let c = MatrixView(start: activations + start * ld, rows: rows, columns: width, leadingDimension: ld)
-            BLAS.multiply(allWeightsView, d, into: MatrixView(start: dataTimesWeights, rows: rows, columns: width,
-                                                              leadingDimension: ld), transposeA: true)
+            BLAS.multiply(wt, d, into: MatrixView(start: dataTimesWeights, rows: rows, columns: width, leadingDimension: ld))
             for s in slots.indices {
                 BLAS.multiply(weightGramView(s), c.block(row: s * k, column: 0, rows: k, columns: width),
                               into: MatrixView(start: gramTimesActivations + s * k, rows: k, columns: width, leadingDimension: ld))
@@ -233,7 +239,8 @@ final class ReplicateBatch {
             let d = input.view.block(row: 0, column: start, rows: m, columns: width)
             // Time-major: (WᵀD)ᵀ = DᵀW and Cᵀ for this block, each row of C a contiguous column.
             let targets = MatrixView(start: dataTimesWeights, rows: width, columns: rows, leadingDimension: width)
-            BLAS.multiply(d, allWeightsView, into: targets, transposeA: true)
+            BLAS.multiply(input.transposedView.block(row: start, column: 0, rows: width, columns: m), allWeightsView,
+                          into: targets)
             let c = MatrixView(start: activations + start, rows: width, columns: rows, leadingDimension: n)
             for s in slots.indices {
                 halsActivationUpdate(c.block(row: 0, column: s * k, rows: width, columns: k),
