@@ -22,11 +22,10 @@ public enum RankSweep {
                 Batch(rank: rank, replicates: $0..<min($0 + replicatesPerBatch, settings.replicates))
             }
         }
-        // Largest first, so the last batches to start are short ones.
-        let order = batches.indices.sorted { a, b in
-            let cost = { (batch: Batch) in batch.rank * (input.muscles + batch.rank) * batch.replicates.count }
-            return (cost(batches[a]), b) > (cost(batches[b]), a)
-        }
+        // Largest first (work per iteration ∝ k(m + k) per replicate), so the
+        // last batches to start are short ones.
+        let cost = batches.map { $0.rank * (input.muscles + $0.rank) * $0.replicates.count }
+        let order = batches.indices.sorted { (cost[$0], $1) > (cost[$1], $0) }
         struct Progress { var next = 0; var results: [[Factorization]] }
         let progress = Mutex(Progress(results: Array(repeating: [], count: batches.count)))
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, batches.count))) { _ in

@@ -254,20 +254,27 @@ final class ReplicateBatch {
             }
         }
         for s in slots.indices {
-            let q = activationGram + s * k * k
-            let w = weights + s * k * m
-            let pSlot = dataTimesActivations + s * k * m
-            for _ in 0..<halsSweeps {
+            halsWeightUpdate(slot: s, floor: floor)
+            BLAS.gram(weightsView(s), transposed: true, into: weightGramView(s))
+        }
+    }
+
+    /// The HALS update of slot s's W, column after column, `halsSweeps` times:
+    /// Wⱼ ← max(ε, Wⱼ + ((DCᵀ)ⱼ − W·(CCᵀ)ⱼ)/(CCᵀ)ⱼⱼ). W is m × k, so plain loops suffice.
+    private func halsWeightUpdate(slot s: Int, floor: Double) {
+        let (m, k) = (input.muscles, rank)
+        let q = activationGram + s * k * k
+        let w = weights + s * k * m
+        let p = dataTimesActivations + s * k * m
+        for _ in 0..<halsSweeps {
             for j in 0..<k {
                 let diagonal = q[j + j * k]
                 for i in 0..<m {
                     var projected = 0.0
                     for l in 0..<k { projected += w[i + l * m] * q[l + j * k] }
-                    w[i + j * m] = max(floor, w[i + j * m] + (pSlot[i + j * m] - projected) / diagonal)
+                    w[i + j * m] = max(floor, w[i + j * m] + (p[i + j * m] - projected) / diagonal)
                 }
             }
-            }
-            BLAS.gram(weightsView(s), transposed: true, into: weightGramView(s))
         }
     }
 
