@@ -2,13 +2,10 @@ import ArgumentParser
 import Foundation
 import SynergyKit
 
-/// How a session's file is read and preprocessed: the options shared by every
-/// command that takes a recording.
-struct InputOptions: ParsableArguments {
-    @Argument(help: "The recording: raw EMG as CSV/TSV/TXT or C3D (or, with --input envelope, an envelope CSV).")
-    var file: String
-
-    @Option(help: "What FILE holds: raw (EMG, preprocessed by the protocol) or envelope (already preprocessed).")
+/// How a recording is read and turned into an envelope: the options every
+/// command that takes recordings shares (`compare` applies them to both sides).
+struct PreprocessingOptions: ParsableArguments {
+    @Option(help: "What the file holds: raw (EMG, preprocessed by the protocol) or envelope (already preprocessed).")
     var input: SessionInput.Kind = .raw
 
     @Option(name: .customLong("protocol"),
@@ -26,21 +23,11 @@ struct InputOptions: ParsableArguments {
                                valueName: "old=new"))
     var rename: [String] = []
 
-    @Option(help: ArgumentHelp("Gait events: a CSV of touchdown (and lift-off) times in seconds, or c3d / c3d:CONTEXT "
-                               + "for the file's 'Foot Strike'/'Foot Off' events.", valueName: "source"))
-    var events: String?
-
-    @Option(help: "With --events c3d: the label of touchdown events.")
+    @Option(help: "With events from a C3D file: the label of touchdown events.")
     var touchdownLabel = "Foot Strike"
 
-    @Option(help: "With --events c3d: the label of lift-off events.")
+    @Option(help: "With events from a C3D file: the label of lift-off events.")
     var liftoffLabel = "Foot Off"
-
-    @Option(parsing: .upToNextOption,
-            help: ArgumentHelp("Other recordings of the same subject: each muscle gets one amplitude scale over all of "
-                               + "them (pooled maximum or standard deviation), so sessions compare on one scale.",
-                               valueName: "files"))
-    var normaliseAcross: [String] = []
 
     @Option(help: "Filter design for both filters: fir (cheung2020) or butterworth (santuz).")
     var filter: FilterStep.Design?
@@ -63,9 +50,6 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Bin width in milliseconds for averaging (cheung2020: 20); 0 keeps every sample.")
     var binWidth: Double?
 
-    @Option(help: "Amplitude normalisation: unit_variance (cheung2020), trial_maximum (santuz) or none.")
-    var normalise: AmplitudeNormalisation?
-
     @Option(help: "Resample each gait cycle to N points (santuz: stance and swing 100 each, with lift-offs).")
     var pointsPerCycle: Int?
 
@@ -77,24 +61,23 @@ struct InputOptions: ParsableArguments {
         if let filterOrder, !(1...20).contains(filterOrder) { throw ValidationError("--filter-order must be 1 to 20") }
         if let firTaps, firTaps < 3 || firTaps % 2 == 0 { throw ValidationError("--fir-taps must be odd and at least 3") }
         if let pointsPerCycle, pointsPerCycle < 2 { throw ValidationError("--points-per-cycle must be at least 2") }
-        if input == .envelope, raw.isEmpty == false {
-            throw ValidationError("\(raw.joined(separator: ", ")) apply to raw recordings, not to --input envelope")
-        }
         _ = try parsedRenames()
     }
 
-    /// Raw-only options given with `--input envelope`.
-    private var raw: [String] {
-        var given = [String]()
+    /// Fails when options that only apply to raw recordings come with `--input envelope`;
+    /// `others` names the caller's own raw-only options that were given.
+    func checkRawOnly(others: [String]) throws {
+        guard input == .envelope else { return }
+        var given = others
         if sampleRate != nil { given.append("--sample-rate") }
-        if events != nil { given.append("--events") }
-        if !normaliseAcross.isEmpty { given.append("--normalise-across") }
         if !rename.isEmpty { given.append("--rename") }
         if filter != nil || highPass != nil || lowPass != nil || filterOrder != nil || firTaps != nil || edgePadding != nil {
             given.append("filter options")
         }
-        if binWidth != nil || normalise != nil || pointsPerCycle != nil { given.append("envelope options") }
-        return given
+        if binWidth != nil || pointsPerCycle != nil { given.append("envelope options") }
+        if !given.isEmpty {
+            throw ValidationError("\(given.joined(separator: ", ")) apply to raw recordings, not to --input envelope")
+        }
     }
 
     private func parsedRenames() throws -> [(old: String, new: String)] {
@@ -107,8 +90,8 @@ struct InputOptions: ParsableArguments {
         }
     }
 
-    /// The protocol's preprocessing with the options above applied.
-    func preprocessing(_ base: PreprocessingSettings) -> PreprocessingSettings {
+    /// The protocol's preprocessing with the options above (and `normalise`) applied.
+    func preprocessing(_ base: PreprocessingSettings, normalise: AmplitudeNormalisation? = nil) -> PreprocessingSettings {
         var settings = base
         func step(_ existing: FilterStep?, cutoff: Double?) -> FilterStep? {
             if cutoff == 0 { return nil }
@@ -136,13 +119,57 @@ struct InputOptions: ParsableArguments {
         return settings
     }
 
-    /// The session input these options describe.
-    var sessionInput: SessionInput {
-        var session = SessionInput(path: file, kind: input)
+    /// A session input for `path` with these options and `events` (a source as --events takes it).
+    func sessionInput(path: String, events: String?) -> SessionInput {
+        var session = SessionInput(path: path, kind: input)
         session.sampleRate = sampleRate
         session.muscles = muscles.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         session.renames = (try? parsedRenames()) ?? []
         session.events = events.map { GaitEventsSource.parse($0, touchdown: touchdownLabel, liftoff: liftoffLabel) }
+        return session
+    }
+}
+
+/// How a session's file is read and preprocessed: the options shared by every
+/// command that takes one recording.
+struct InputOptions: ParsableArguments {
+    @Argument(help: "The recording: raw EMG as CSV/TSV/TXT or C3D (or, with --input envelope, an envelope CSV).")
+    var file: String
+
+    @OptionGroup var preprocessingOptions: PreprocessingOptions
+
+    @Option(help: ArgumentHelp("Gait events: a CSV of touchdown (and lift-off) times in seconds, or c3d / c3d:CONTEXT "
+                               + "for the file's 'Foot Strike'/'Foot Off' events.", valueName: "source"))
+    var events: String?
+
+    @Option(help: "Amplitude normalisation: unit_variance (cheung2020), trial_maximum (santuz) or none.")
+    var normalise: AmplitudeNormalisation?
+
+    @Option(parsing: .upToNextOption,
+            help: ArgumentHelp("Other recordings of the same subject: each muscle gets one amplitude scale over all of "
+                               + "them (pooled maximum or standard deviation), so sessions compare on one scale.",
+                               valueName: "files"))
+    var normaliseAcross: [String] = []
+
+    func validate() throws {
+        var given = [String]()
+        if events != nil { given.append("--events") }
+        if normalise != nil { given.append("--normalise") }
+        if !normaliseAcross.isEmpty { given.append("--normalise-across") }
+        try preprocessingOptions.checkRawOnly(others: given)
+    }
+
+    var input: SessionInput.Kind { preprocessingOptions.input }
+    var protocolName: SynergyProtocol.Name { preprocessingOptions.protocolName }
+
+    /// The protocol's preprocessing with the options given applied.
+    func preprocessing(_ base: PreprocessingSettings) -> PreprocessingSettings {
+        preprocessingOptions.preprocessing(base, normalise: normalise)
+    }
+
+    /// The session input these options describe.
+    var sessionInput: SessionInput {
+        var session = preprocessingOptions.sessionInput(path: file, events: events)
         session.normaliseAcross = normaliseAcross
         return session
     }

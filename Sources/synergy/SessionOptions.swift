@@ -2,10 +2,8 @@ import ArgumentParser
 import Foundation
 import SynergyKit
 
-/// The options every command that factorises one session shares.
-struct SessionOptions: ParsableArguments {
-    @OptionGroup var source: InputOptions
-
+/// The factorisation options: solver, replicates, stopping rule, seed, threads.
+struct SolverOptions: ParsableArguments {
     @Option(help: "Solver: mu (Lee–Seung multiplicative updates) or hals (faster, same stopping rule).")
     var algorithm: UpdateRule = .multiplicative
 
@@ -27,28 +25,47 @@ struct SessionOptions: ParsableArguments {
     @Option(help: "Worker threads, by default one per core. Results do not depend on it.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .shortAndLong,
-            help: "Write the JSON report to this file and the activations to <name>_activations.csv beside it.")
-    var output: String?
-
     func validate() throws {
         if let replicates, replicates < 1 { throw ValidationError("--replicates must be at least 1") }
         if let maxIterations, maxIterations < 1 { throw ValidationError("--max-iterations must be at least 1") }
         if let stopThreshold, !(stopThreshold > 0) { throw ValidationError("--stop-threshold must be positive") }
         if let stopWindow, stopWindow < 1 { throw ValidationError("--stop-window must be at least 1") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if let output, !output.hasSuffix(".json") { throw ValidationError("--output must name a .json file") }
     }
 
-    /// The protocol with the options given on the command line applied.
-    var resolvedProtocol: SynergyProtocol {
-        var chosen = SynergyProtocol.named(source.protocolName)
-        chosen.preprocessing = source.preprocessing(chosen.preprocessing)
+    /// `base` with the options given applied.
+    func applied(to base: SynergyProtocol) -> SynergyProtocol {
+        var chosen = base
         chosen.factorization.algorithm = algorithm
         if let replicates { chosen.factorization.replicates = replicates }
         if let maxIterations { chosen.factorization.maxIterations = maxIterations }
         if let stopThreshold { chosen.factorization.stopping.threshold = stopThreshold }
         if let stopWindow { chosen.factorization.stopping.window = stopWindow }
+        return chosen
+    }
+}
+
+/// The options every command that factorises one session shares.
+struct SessionOptions: ParsableArguments {
+    @OptionGroup var source: InputOptions
+
+    @OptionGroup var solver: SolverOptions
+
+    @Option(name: .shortAndLong,
+            help: "Write the JSON report to this file and the activations to <name>_activations.csv beside it.")
+    var output: String?
+
+    func validate() throws {
+        if let output, !output.hasSuffix(".json") { throw ValidationError("--output must name a .json file") }
+    }
+
+    var seed: UInt64 { solver.seed }
+    var threads: Int { solver.threads }
+
+    /// The protocol with the options given on the command line applied.
+    var resolvedProtocol: SynergyProtocol {
+        var chosen = solver.applied(to: SynergyProtocol.named(source.protocolName))
+        chosen.preprocessing = source.preprocessing(chosen.preprocessing)
         return chosen
     }
 

@@ -9,6 +9,10 @@ struct Simulate: ParsableCommand {
             Writes OUT.csv (time and raw EMG), OUT.c3d (the same, with 'Foot Strike'/'Foot Off' events), \
             OUT_events.csv (touchdown_s,liftoff_s) and OUT_truth.json (the planted weights, burst phases \
             and every setting). The same settings and seed give the same files.
+
+            With --training-change, writes two sessions of one runner, OUT_novice.* and OUT_trained.*, and \
+            OUT_change.json: from novice to trained, novice synergy 1 is fractionated into two, novice synergies \
+            k−1 and k are merged into one, and the rest are kept (indices in the JSON are 0-based).
             """)
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Output prefix: writes PREFIX.csv, PREFIX.c3d, PREFIX_events.csv, "
@@ -57,6 +61,9 @@ struct Simulate: ParsableCommand {
     @Option(help: "Seed of every random draw.")
     var seed: UInt64 = 1
 
+    @Flag(help: "Write a novice and a trained session with a planted fractionation and merging (see above).")
+    var trainingChange = false
+
     @Option(help: "Which recordings to write: both, csv or c3d (a long recording is far smaller as C3D).")
     var format: Format = .both
 
@@ -72,7 +79,9 @@ struct Simulate: ParsableCommand {
     }
 
     func validate() throws {
-        if let problem = settings.problem { throw ValidationError(problem) }
+        if let problem = trainingChange ? SyntheticTrainingPair.problem(settings) : settings.problem {
+            throw ValidationError(problem)
+        }
     }
 
     /// The ground truth written beside the recording.
@@ -87,9 +96,65 @@ struct Simulate: ParsableCommand {
         var files: [String]
     }
 
+    /// The planted change of `--training-change`, in the sessions' own synergy indices (0-based).
+    struct Change: Encodable {
+        struct Kept: Encodable { var novice: Int; var trained: Int }
+        struct Fractionated: Encodable { var novice: Int; var trained: [Int] }
+        struct Merged: Encodable { var novice: [Int]; var trained: Int }
+        var toolVersion: String
+        var novice: String
+        var trained: String
+        var kept: [Kept]
+        var fractionated: Fractionated
+        var merged: Merged
+    }
+
     func run() throws {
-        let simulated = SyntheticRecording(settings)
-        let paths = (csv: output + ".csv", c3d: output + ".c3d", events: output + "_events.csv", truth: output + "_truth.json")
+        var files = [(path: String, contents: Data)]()
+        guard trainingChange else {
+            let simulated = SyntheticRecording(settings)
+            files = try sessionFiles(simulated, prefix: output)
+            try OutputFiles.write(files)
+            print("synergy simulate: \(describe(simulated))")
+            print("Wrote " + files.map(\.path).joined(separator: ", "))
+            return
+        }
+        let pair = SyntheticTrainingPair(settings)
+        let prefixes = (novice: output + "_novice", trained: output + "_trained")
+        files = try sessionFiles(pair.novice, prefix: prefixes.novice) + sessionFiles(pair.trained, prefix: prefixes.trained)
+        let change = Change(
+            toolVersion: SynergyAnalysis.toolVersion,
+            novice: (prefixes.novice as NSString).lastPathComponent, trained: (prefixes.trained as NSString).lastPathComponent,
+            kept: pair.kept.map { .init(novice: $0.novice, trained: $0.trained) },
+            fractionated: .init(novice: pair.fractionated.novice, trained: pair.fractionated.trained),
+            merged: .init(novice: pair.merged.novice, trained: pair.merged.trained))
+        files.append((output + "_change.json", try Self.json(change)))
+        try OutputFiles.write(files)
+        print("synergy simulate: novice \(describe(pair.novice))")
+        print("                  trained \(describe(pair.trained))")
+        print("planted: novice synergy \(pair.fractionated.novice + 1) fractionated into trained "
+              + pair.fractionated.trained.map { "\($0 + 1)" }.joined(separator: " and ") + "; novice "
+              + pair.merged.novice.map { "\($0 + 1)" }.joined(separator: " and ")
+              + " merged into trained \(pair.merged.trained + 1); the rest kept")
+        print("Wrote " + files.map(\.path).joined(separator: ", "))
+    }
+
+    private func describe(_ simulated: SyntheticRecording) -> String {
+        "\(simulated.recording.channels.count) muscles × \(simulated.recording.sampleCount) samples at "
+            + "\(simulated.recording.sampleRate) Hz, \(simulated.weights.columns) planted synergies, "
+            + "\(simulated.events.cycleCount) strides, seed \(simulated.settings.seed)"
+    }
+
+    private static func json(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(value)
+    }
+
+    /// PREFIX.csv and/or PREFIX.c3d, PREFIX_events.csv and PREFIX_truth.json of one recording.
+    private func sessionFiles(_ simulated: SyntheticRecording, prefix: String) throws -> [(path: String, contents: Data)] {
+        let paths = (csv: prefix + ".csv", c3d: prefix + ".c3d", events: prefix + "_events.csv", truth: prefix + "_truth.json")
         var recording = simulated.recording
         recording.path = paths.c3d
         var files = [(path: String, contents: Data)]()
@@ -115,19 +180,12 @@ struct Simulate: ParsableCommand {
             files.append((paths.c3d, try C3DFile.encode(recording, samplesPerFrame: perFrame)))
         }
         let truth = Truth(
-            toolVersion: SynergyAnalysis.toolVersion, settings: settings, muscles: recording.channelNames,
+            toolVersion: SynergyAnalysis.toolVersion, settings: simulated.settings, muscles: recording.channelNames,
             synergies: (0..<simulated.weights.columns).map {
                 .init(weights: simulated.weights.column($0), phase: simulated.phases[$0])
             },
             touchdowns: simulated.events.touchdowns, liftoffs: liftoffs,
             files: (files.map(\.path) + [paths.events]).map { ($0 as NSString).lastPathComponent })
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        files += [(paths.events, Data(events.utf8)), (paths.truth, try encoder.encode(truth))]
-        try OutputFiles.write(files.map { ($0.path, $0.contents) })
-        print("synergy simulate: \(recording.channels.count) muscles × \(recording.sampleCount) samples at \(rate) Hz, "
-              + "\(simulated.weights.columns) planted synergies, \(simulated.events.cycleCount) strides, seed \(seed)")
-        print("Wrote " + files.map(\.path).joined(separator: ", "))
+        return files + [(paths.events, Data(events.utf8)), (paths.truth, try Self.json(truth))]
     }
 }

@@ -29,11 +29,14 @@ public struct SynergyAnalysis: Sendable {
     }
 
     /// Fits ranks 1…maxRank and counts the synergies by the protocol's criterion.
-    /// When no rank satisfies it, `count` is nil and the highest rank is reported.
-    public func count(maxRank: Int, activationsFile: String) -> Outcome {
+    /// The synergies reported are those of `reportedRank` when given (at most
+    /// `maxRank`), else of the count; when no rank satisfies the criterion,
+    /// `count` is nil and the highest rank is reported.
+    public func count(maxRank: Int, reportedRank: Int? = nil, activationsFile: String) -> Outcome {
+        precondition(reportedRank.map { (1...maxRank).contains($0) } ?? true)
         let fits = fit(ranks: Array(1...maxRank))
         let count = `protocol`.criterion.select(from: fits)
-        let reported = fits[(count ?? maxRank) - 1]
+        let reported = fits[(reportedRank ?? count ?? maxRank) - 1]
         return outcome(command: "count", fits: fits, count: count, reported: reported, activationsFile: activationsFile)
     }
 

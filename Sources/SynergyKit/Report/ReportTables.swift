@@ -7,7 +7,8 @@ public enum ReportTables {
         let centring = report.protocol.factorization.r2Centring == .muscleMean ? "muscle-mean" : "grand-mean"
         var lines = ["rank  R² (\(centring))     VAF  iterations  converged"]
         for rank in report.ranks {
-            let mark = rank.rank == report.rank ? (report.command == "count" ? "  ← count" : "  ← extracted") : ""
+            let mark = rank.rank == report.count ? "  ← count" + (rank.rank == report.rank ? "" : " (synergies at rank \(report.rank))")
+                : rank.rank == report.rank ? (report.command == "count" ? "  ← reported" : "  ← extracted") : ""
             let converged = "\(rank.converged ? "yes" : "NO ")  (\(rank.replicatesConverged)/\(rank.replicates.count))"
             lines.append(pad(rank.rank, 4) + pad(format(rank.r2), 17) + pad(format(rank.vaf), 8)
                          + pad(rank.iterations, 12) + "  " + converged + mark)

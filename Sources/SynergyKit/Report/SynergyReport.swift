@@ -33,6 +33,17 @@ public struct SynergyReport: Codable, Sendable, Equatable {
         public var weights: [Double]
     }
 
+    /// Hoyer sparseness of each reported synergy's weights, and their mean.
+    public struct SparsenessSummary: Codable, Sendable, Equatable {
+        public var perSynergy: [Double]
+        public var mean: Double
+
+        public init(_ synergies: [Synergy]) {
+            perSynergy = synergies.map { Sparseness.hoyer($0.weights) }
+            mean = perSynergy.reduce(0, +) / Double(max(1, perSynergy.count))
+        }
+    }
+
     public var toolVersion: String
     public var command: String
     public var input: Input
@@ -46,12 +57,13 @@ public struct SynergyReport: Codable, Sendable, Equatable {
     /// The rank whose synergies are reported.
     public var rank: Int
     public var synergies: [Synergy]
+    public var sparseness: SparsenessSummary
     /// The activations C of the reported rank: a CSV file beside the JSON,
     /// named relative to the JSON's folder.
     public var activationsCsv: String
 
     private enum CodingKeys: String, CodingKey {
-        case toolVersion, command, input, `protocol`, seed, muscles, ranks, count, rank, synergies, activationsCsv
+        case toolVersion, command, input, `protocol`, seed, muscles, ranks, count, rank, synergies, sparseness, activationsCsv
     }
 
     public init(toolVersion: String, command: String, input: Input, protocol: SynergyProtocol, seed: UInt64,
@@ -66,6 +78,7 @@ public struct SynergyReport: Codable, Sendable, Equatable {
         self.count = count
         self.rank = rank
         self.synergies = synergies
+        self.sparseness = SparsenessSummary(synergies)
         self.activationsCsv = activationsCsv
     }
 
@@ -82,6 +95,7 @@ public struct SynergyReport: Codable, Sendable, Equatable {
         if command == "count" { try container.encode(count, forKey: .count) }
         try container.encode(rank, forKey: .rank)
         try container.encode(synergies, forKey: .synergies)
+        try container.encode(sparseness, forKey: .sparseness)
         try container.encode(activationsCsv, forKey: .activationsCsv)
     }
 

@@ -23,17 +23,35 @@ public enum Preprocessor {
     /// their envelopes together) instead of taken from this recording alone.
     public static func envelope(_ recording: EMGRecording, events: GaitEvents?, settings: PreprocessingSettings,
                                 pooledWith others: [EMGRecording] = []) throws -> Envelope {
-        var (channels, time) = try continuousEnvelope(recording, settings: settings)
+        let own = try continuousEnvelope(recording, settings: settings)
         let otherChannels = try others.map { try continuousEnvelope($0, settings: settings).channels }
-        let scales = channels.indices.map { c in
-            EnvelopeSteps.amplitudeScale([channels[c]] + otherChannels.map { $0[c] }, settings.amplitude)
-        }
-        for c in channels.indices {
-            guard scales[c] > 0, scales[c].isFinite else {
-                throw SignalError("channel '\(recording.channelNames[c])' has no amplitude to normalise by "
-                                  + "(\(settings.amplitude.rawValue) scale \(scales[c]))")
+        let scales = try amplitudeScales([own.channels] + otherChannels, names: recording.channelNames,
+                                         normalisation: settings.amplitude)
+        return try normalisedEnvelope(recording, own, scales: scales, events: events, settings: settings)
+    }
+
+    /// One amplitude scale per channel over several sessions' continuous envelopes
+    /// (`sessions[s][c]`: session s, channel c; every session has the same channels).
+    static func amplitudeScales(_ sessions: [[[Double]]], names: [String],
+                                normalisation: AmplitudeNormalisation) throws -> [Double] {
+        try names.indices.map { c in
+            let scale = EnvelopeSteps.amplitudeScale(sessions.map { $0[c] }, normalisation)
+            guard scale > 0, scale.isFinite else {
+                throw SignalError("channel '\(names[c])' has no amplitude to normalise by "
+                                  + "(\(normalisation.rawValue) scale \(scale))")
             }
-            if settings.amplitude != .none { for i in channels[c].indices { channels[c][i] /= scales[c] } }
+            return scale
+        }
+    }
+
+    /// Divides each channel by its scale, then cuts and resamples the gait cycles
+    /// when the settings ask for them.
+    static func normalisedEnvelope(_ recording: EMGRecording, _ continuous: (channels: [[Double]], time: [Double]),
+                                   scales: [Double], events: GaitEvents?, settings: PreprocessingSettings) throws -> Envelope {
+        var channels = continuous.channels
+        let time = continuous.time
+        if settings.amplitude != .none {
+            for c in channels.indices { for i in channels[c].indices { channels[c][i] /= scales[c] } }
         }
         guard let cycleSettings = settings.cycles else {
             return Envelope(muscles: recording.channelNames, timeHeader: "time_s", time: time,

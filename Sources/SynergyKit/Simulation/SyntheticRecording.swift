@@ -68,30 +68,57 @@ public struct SyntheticRecording: Sendable {
     public static let muscleNames = ["LatDor", "EO", "RA", "ES", "GLUT", "TFL", "VM", "VL", "RF", "HAM", "TA",
                                      "MGN", "LGN", "SOL", "PL"]
 
+    /// A recording with synergies planted as the settings say.
     public init(_ settings: SimulationSettings) {
-        precondition(settings.problem == nil, settings.problem ?? "")
-        self.settings = settings
         var random = SeededGenerator(seed: settings.seed)
-        func gaussian() -> Double {
-            // Box–Muller.
-            let u = random.nextOpenUnit(), v = random.nextUnit()
-            return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-        }
-        let (m, k) = (settings.muscles, settings.synergies)
-        let names = (0..<m).map { $0 < Self.muscleNames.count ? Self.muscleNames[$0] : "M\($0 + 1)" }
+        let planted = Self.plantedWeights(settings, &random)
+        self.init(settings, weights: planted, phases: Self.evenPhases(settings.synergies), random: &random)
+    }
 
-        // W: muscle i is strong in synergy i mod k (after a seeded shuffle of the muscles).
+    /// A recording of the given synergies (`weights` muscles × k with unit
+    /// columns, `phases` their burst centres as fractions of the stride).
+    public init(_ settings: SimulationSettings, weights: Matrix, phases: [Double]) {
+        var random = SeededGenerator(seed: settings.seed)
+        self.init(settings, weights: weights, phases: phases, random: &random)
+    }
+
+    /// Burst centres (j + ½)/k: the k synergies spread evenly over the stride.
+    public static func evenPhases(_ k: Int) -> [Double] { (0..<k).map { (Double($0) + 0.5) / Double(k) } }
+
+    /// W: muscle i is strong (0.5–1) in synergy i mod k after a seeded shuffle of
+    /// the muscles, weak (0–0.1) in the others; unit columns.
+    static func plantedWeights(_ settings: SimulationSettings, _ random: inout SeededGenerator) -> Matrix {
+        let (m, k) = (settings.muscles, settings.synergies)
         let order = (0..<m).shuffled(using: &random)
         var w = Matrix(rows: m, columns: k)
         for (position, i) in order.enumerated() {
             for j in 0..<k { w[i, j] = position % k == j ? 0.5 + 0.5 * random.nextUnit() : 0.1 * random.nextUnit() }
         }
-        for j in 0..<k {
-            let norm = (0..<m).reduce(0) { $0 + w[$1, j] * w[$1, j] }.squareRoot()
-            for i in 0..<m { w[i, j] /= norm }
+        return unitColumns(w)
+    }
+
+    static func unitColumns(_ matrix: Matrix) -> Matrix {
+        var w = matrix
+        for j in 0..<w.columns {
+            let norm = (0..<w.rows).reduce(0) { $0 + w[$1, j] * w[$1, j] }.squareRoot()
+            for i in 0..<w.rows { w[i, j] /= norm }
         }
+        return w
+    }
+
+    private init(_ settings: SimulationSettings, weights w: Matrix, phases: [Double], random: inout SeededGenerator) {
+        precondition(settings.problem == nil, settings.problem ?? "")
+        precondition(w.rows == settings.muscles && w.columns == phases.count)
+        self.settings = settings
+        func gaussian() -> Double {
+            // Box–Muller.
+            let u = random.nextOpenUnit(), v = random.nextUnit()
+            return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+        }
+        let (m, k) = (settings.muscles, w.columns)
+        let names = (0..<m).map { $0 < Self.muscleNames.count ? Self.muscleNames[$0] : "M\($0 + 1)" }
         weights = w
-        phases = (0..<k).map { (Double($0) + 0.5) / Double(k) }
+        self.phases = phases
 
         // Strides: touchdowns from 0.5 s on, lift-off at the stance fraction.
         var touchdowns = [Double](), liftoffs = [Double]()

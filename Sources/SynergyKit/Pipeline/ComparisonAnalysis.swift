@@ -1,0 +1,284 @@
+import Foundation
+
+/// Two sessions compared end to end, as `synergy compare` does: A the earlier
+/// (novice, baseline) session, B the later (trained) one.
+///
+/// 1. Each side is read: a recording (raw or envelope, as `SessionInput` says)
+///    or the JSON of an earlier `extract`/`count` run, whose synergies are reused.
+/// 2. Both are cut to their common muscles (case-insensitive names, A's order);
+///    with `strict`, differing muscle sets are an error.
+/// 3. Two raw recordings are preprocessed with one amplitude scale per muscle
+///    over both (`Scaling.shared`) or each by itself (`.perSession`, the paper).
+/// 4. Each recording's ranks are swept and counted by the protocol; its
+///    synergies are those of the count, or of `rankA`/`rankB` when given.
+/// 5. `SynergyComparison` matches them and finds merging and fractionation;
+///    `CrossFit` fits each side's EMG with the other side's W held fixed.
+public struct ComparisonAnalysis: Sendable {
+    /// Where one side's synergies come from.
+    public enum Side: Sendable {
+        /// A recording or envelope, factorised here.
+        case session(SessionInput)
+        /// The JSON written by `extract` or `count`.
+        case synergies(path: String)
+
+        /// A `.json` path is a synergy report, anything else a session.
+        public init(_ session: SessionInput) {
+            self = session.path.lowercased().hasSuffix(".json") ? .synergies(path: session.path) : .session(session)
+        }
+    }
+
+    /// How two raw recordings are put on one amplitude scale.
+    public enum Scaling: String, Sendable, CaseIterable {
+        /// One scale per muscle over both sessions (maximum or standard deviation of both together).
+        case shared
+        /// Each session by its own scale, as Cheung et al. (2020) did.
+        case perSession = "per-session"
+    }
+
+    public var a: Side
+    public var b: Side
+    public var `protocol`: SynergyProtocol
+    public var seed: UInt64
+    public var threads: Int
+    public var scaling = Scaling.shared
+    /// Differing muscle sets are an error instead of being cut to the common muscles.
+    public var strict = false
+    /// Compare at these ranks instead of the counted ones.
+    public var rankA: Int?
+    public var rankB: Int?
+    /// Similarity at or above which synergies match, and a combination counts (0.80).
+    public var threshold = 0.80
+    /// Smallest coefficient of a merging or fractionation source (0.2).
+    public var coefficientMinimum = 0.2
+    /// Points per gait cycle of the activation profiles drawn in figures.
+    public var profilePoints = 100
+
+    public init(a: Side, b: Side, protocol: SynergyProtocol, seed: UInt64, threads: Int) {
+        self.a = a
+        self.b = b
+        self.protocol = `protocol`
+        self.seed = seed
+        self.threads = threads
+    }
+
+    /// One side's result beyond the report.
+    public struct SideOutcome: Sendable {
+        /// The envelope factorised here (nil for a JSON side).
+        public var envelope: EnvelopeTable?
+        /// The activations of the reported rank (nil for a JSON side).
+        public var activations: Matrix?
+        /// Each synergy's activation averaged over gait cycles, when cycles are known.
+        public var profiles: [[Double]]?
+    }
+
+    public struct Outcome: Sendable {
+        public var report: ComparisonReport
+        public var comparison: SynergyComparison
+        public var a: SideOutcome
+        public var b: SideOutcome
+        /// Things the user should know (e.g. the two sides used different protocols).
+        public var notes: [String]
+    }
+
+    /// Runs the comparison; `activationFiles` are the names the report gives the activations CSVs.
+    public func run(activationFiles: (a: String, b: String)) throws -> Outcome {
+        var sideA = try load(a, label: "A"), sideB = try load(b, label: "B")
+        let common = sideA.muscles.filter { name in sideB.muscles.contains { $0.caseInsensitiveCompare(name) == .orderedSame } }
+        let (droppedA, droppedB) = (Self.missing(from: common, sideA.muscles), Self.missing(from: common, sideB.muscles))
+        if strict, !(droppedA.isEmpty && droppedB.isEmpty) {
+            throw InputError(file: sideB.path, "--strict: its muscles differ from \(sideA.path)'s ("
+                             + Self.describe(droppedA, droppedB) + ")")
+        }
+        guard common.count >= 2 else {
+            throw InputError(file: sideB.path, "has \(common.count) muscle(s) in common with \(sideA.path) "
+                             + "(\(common.joined(separator: ", "))); a comparison needs at least 2")
+        }
+        try sideA.restrict(to: common)
+        try sideB.restrict(to: common)
+        let scaled = try preprocess(&sideA, &sideB)
+
+        let reportA = try synergies(&sideA, rank: rankA, activationsFile: activationFiles.a, flag: "--rank-a")
+        let reportB = try synergies(&sideB, rank: rankB, activationsFile: activationFiles.b, flag: "--rank-b")
+        let comparison = try SynergyComparison(a: Self.weights(reportA), b: Self.weights(reportB),
+                                               threshold: threshold, coefficientMinimum: coefficientMinimum)
+        var crossFit = [ComparisonReport.CrossFitResult]()
+        for (weights, target, labels) in [(reportA, (sideB, reportB), ("a", "b")), (reportB, (sideA, reportA), ("b", "a"))] {
+            guard let envelope = target.0.envelope else { continue }
+            let fit = CrossFit.fit(envelope.data, weights: Self.weights(weights),
+                                   settings: target.1.protocol.factorization, seed: seed)
+            let own = target.1.ranks.first { $0.rank == target.1.rank }?.r2 ?? .nan
+            crossFit.append(.init(weights: labels.0, emg: labels.1, r2: fit.r2, ownR2: own,
+                                  iterations: fit.iterations, converged: fit.converged))
+        }
+        var notes = [String]()
+        if reportA.protocol.name != reportB.protocol.name {
+            notes.append("A's synergies come from protocol \(reportA.protocol.name.rawValue), "
+                         + "B's from \(reportB.protocol.name.rawValue)")
+        }
+        for side in [sideA, sideB] where side.report != nil && side.dropped.count > 0 {
+            notes.append("\(side.path): weights cut to the common muscles and rescaled to unit norm; its R² is "
+                         + "that of the fit on all its muscles")
+        }
+        let report = ComparisonReport(
+            sources: .init(a: sideA.source, b: sideB.source), muscles: common,
+            normalisation: scaled ? (scaling == .shared ? "shared" : "per_session") : "as_given",
+            threshold: threshold, coefficientMinimum: coefficientMinimum, a: reportA, b: reportB,
+            comparison: comparison, crossFit: crossFit)
+        return Outcome(report: report, comparison: comparison, a: sideA.outcome(profilePoints), b: sideB.outcome(profilePoints),
+                       notes: notes)
+    }
+
+    // MARK: - Steps
+
+    /// One side as read, then cut, preprocessed and factorised in place.
+    struct LoadedSide {
+        var path: String
+        var kind: String
+        var sha256: String
+        var muscles: [String]
+        var dropped: [String] = []
+        var recording: EMGRecording?
+        var events: GaitEvents?
+        var settings: PreprocessingSettings?
+        var envelope: EnvelopeTable?
+        var report: SynergyReport?
+        var activations: Matrix?
+        var cycles: CycleSettings?
+
+        var source: ComparisonReport.Source {
+            .init(kind: kind, path: path, sha256: sha256, droppedMuscles: dropped)
+        }
+
+        /// Keeps the muscles named in `common` (case-insensitive), in its order.
+        mutating func restrict(to common: [String]) throws {
+            dropped = ComparisonAnalysis.missing(from: common, muscles)
+            let indices = common.map { name in muscles.firstIndex { $0.caseInsensitiveCompare(name) == .orderedSame }! }
+            muscles = indices.map { muscles[$0] }
+            if let recording { self.recording = try recording.selecting(muscles) }
+            if var envelope {
+                var data = Matrix(rows: indices.count, columns: envelope.data.columns)
+                for (row, i) in indices.enumerated() { for t in 0..<data.columns { data[row, t] = envelope.data[i, t] } }
+                envelope.muscles = muscles
+                envelope.data = data
+                self.envelope = envelope
+            }
+            if let report { self.report = report.restricted(to: indices) }
+        }
+
+        func outcome(_ points: Int) -> SideOutcome {
+            var profiles: [[Double]]?
+            if let activations, let envelope {
+                let rows = (0..<activations.rows).map { j in (0..<activations.columns).map { activations[j, $0] } }
+                if envelope.timeHeader == "cycle_point", let cycles {
+                    let perCycle = cycles.pointsPerPhase.reduce(0, +)
+                    profiles = rows.compactMap { ActivationProfile.cycleMean($0, pointsPerCycle: perCycle) }
+                } else if let events {
+                    profiles = rows.compactMap {
+                        ActivationProfile.cycleMean($0, time: envelope.time, touchdowns: events.touchdowns, points: points)
+                    }
+                }
+                if profiles?.count != activations.rows { profiles = nil }
+            }
+            return SideOutcome(envelope: envelope, activations: activations, profiles: profiles)
+        }
+    }
+
+    private func load(_ side: Side, label: String) throws -> LoadedSide {
+        switch side {
+        case .synergies(let path):
+            let report = try SynergyReport.read(path: path)
+            let sha = FileInput.sha256(try FileInput.contents(of: path))
+            return LoadedSide(path: path, kind: "synergies_json", sha256: sha, muscles: report.muscles, report: report)
+        case .session(let input) where input.kind == .envelope:
+            let envelope = try input.envelope(settings: `protocol`.preprocessing)
+            var side = LoadedSide(path: input.path, kind: "envelope", sha256: envelope.sha256, muscles: envelope.muscles,
+                                  envelope: envelope)
+            if envelope.timeHeader == "cycle_point" { side.cycles = `protocol`.preprocessing.cycles }
+            return side
+        case .session(let input):
+            let recording = try input.recording(at: input.path)
+            let settings = `protocol`.preprocessing.resolved(sampleRate: recording.sampleRate)
+            if settings.cycles != nil, input.events == nil {
+                throw InputError(file: input.path, "the protocol cuts the signal into gait cycles; give --events-\(label.lowercased()) "
+                                 + "CYCLES.csv (touchdown and lift-off times) or --events-\(label.lowercased()) c3d")
+            }
+            return LoadedSide(path: input.path, kind: "raw", sha256: recording.sha256, muscles: recording.channelNames,
+                              recording: recording, events: try input.events?.events(for: recording),
+                              settings: settings, cycles: settings.cycles)
+        }
+    }
+
+    /// Turns the raw sides into envelopes; true when any side was a recording.
+    private func preprocess(_ a: inout LoadedSide, _ b: inout LoadedSide) throws -> Bool {
+        var continuous = [(channels: [[Double]], time: [Double])?]()
+        for side in [a, b] {
+            guard let recording = side.recording, let settings = side.settings else { continuous.append(nil); continue }
+            continuous.append(try Self.named(side.path) { try Preprocessor.continuousEnvelope(recording, settings: settings) })
+        }
+        guard continuous.contains(where: { $0 != nil }) else { return false }
+        let shared = scaling == .shared && continuous.allSatisfy { $0 != nil }
+        func finish(_ side: inout LoadedSide, _ own: (channels: [[Double]], time: [Double])?) throws {
+            guard let own, let recording = side.recording, let settings = side.settings else { return }
+            let pooled = shared ? continuous.compactMap { $0?.channels } : [own.channels]
+            let envelope = try Self.named(side.path) {
+                let scales = try Preprocessor.amplitudeScales(pooled, names: recording.channelNames,
+                                                              normalisation: settings.amplitude)
+                return try Preprocessor.normalisedEnvelope(recording, own, scales: scales, events: side.events,
+                                                           settings: settings)
+            }
+            side.envelope = EnvelopeTable(path: side.path, sha256: side.sha256, timeHeader: envelope.timeHeader,
+                                          time: envelope.time, muscles: envelope.muscles, data: envelope.data,
+                                          format: side.path.lowercased().hasSuffix(".c3d") ? "c3d" : "raw_csv",
+                                          preprocessing: settings)
+        }
+        try finish(&a, continuous[0])
+        try finish(&b, continuous[1])
+        return true
+    }
+
+    /// The side's synergy report: reused from its JSON, or counted here.
+    private func synergies(_ side: inout LoadedSide, rank: Int?, activationsFile: String, flag: String) throws -> SynergyReport {
+        if let report = side.report {
+            if let rank, rank != report.rank {
+                throw InputError(file: side.path, "holds synergies at rank \(report.rank) only; \(flag) \(rank) needs the recording")
+            }
+            return report
+        }
+        guard let envelope = side.envelope else { preconditionFailure("a session side always has an envelope") }
+        let muscles = envelope.muscles.count
+        if let rank, rank > muscles {
+            throw InputError(file: side.path, "\(flag) \(rank) is more than the \(muscles) muscles compared")
+        }
+        let highest = max(`protocol`.maxRank.maxRank(muscles: muscles), rank ?? 1)
+        if `protocol`.criterion.kind == .linearity, highest < 3 {
+            throw InputError(file: side.path, "curve linearity needs a sweep of at least 3 ranks; "
+                             + "\(muscles) muscles compared allow \(highest)")
+        }
+        let analysis = SynergyAnalysis(envelope: envelope, protocol: `protocol`, seed: seed, threads: threads)
+        let outcome = analysis.count(maxRank: highest, reportedRank: rank, activationsFile: activationsFile)
+        side.activations = outcome.activations
+        return outcome.report
+    }
+
+    // MARK: - Helpers
+
+    static func weights(_ report: SynergyReport) -> Matrix {
+        Matrix(rows: report.muscles.count, columns: report.synergies.count,
+               elements: report.synergies.flatMap(\.weights))
+    }
+
+    static func missing(from common: [String], _ muscles: [String]) -> [String] {
+        muscles.filter { name in !common.contains { $0.caseInsensitiveCompare(name) == .orderedSame } }
+    }
+
+    static func describe(_ droppedA: [String], _ droppedB: [String]) -> String {
+        [droppedA.isEmpty ? nil : "only in A: " + droppedA.joined(separator: ", "),
+         droppedB.isEmpty ? nil : "only in B: " + droppedB.joined(separator: ", ")]
+            .compactMap { $0 }.joined(separator: "; ")
+    }
+
+    /// Runs a signal step, naming the file in its error.
+    private static func named<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as SignalError { throw InputError(file: path, error.problem) }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+
+/// The JSON document of one `compare` run: both sessions' results in the schema
+/// of `count`, and what changed from A (earlier) to B (later). Synergy indices
+/// are 0-based into each side's `synergies`.
+public struct ComparisonReport: Codable, Sendable, Equatable {
+    /// Where one side came from.
+    public struct Source: Codable, Sendable, Equatable {
+        /// "raw", "envelope" or "synergies_json" (the synergies of an extract/count JSON, reused).
+        public var kind: String
+        public var path: String
+        public var sha256: String
+        /// Muscles of this side left out because the other side lacks them.
+        public var droppedMuscles: [String]
+    }
+
+    /// A value for each side.
+    public struct Sides<Value: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+        public var a: Value
+        public var b: Value
+
+        public init(a: Value, b: Value) {
+            self.a = a
+            self.b = b
+        }
+    }
+
+    /// A synergy of B explained as a non-negative combination of A's.
+    public struct Merging: Codable, Sendable, Equatable {
+        public var b: Int
+        public var sourcesA: [Int]
+        public var coefficients: [Double]
+        public var similarity: Double
+    }
+
+    /// A synergy of A explained as a non-negative combination of B's.
+    public struct Fractionation: Codable, Sendable, Equatable {
+        public var a: Int
+        public var fractionsB: [Int]
+        public var coefficients: [Double]
+        public var similarity: Double
+    }
+
+    /// One session's EMG reconstructed with the other session's W held fixed.
+    public struct CrossFitResult: Codable, Sendable, Equatable {
+        /// The side whose weights are held fixed ("a" or "b").
+        public var weights: String
+        /// The side whose EMG is fitted.
+        public var emg: String
+        public var r2: Double
+        /// R² of the EMG side's own synergies at its reported rank.
+        public var ownR2: Double
+        public var iterations: Int
+        public var converged: Bool
+    }
+
+    public var toolVersion: String
+    public var command = "compare"
+    public var sources: Sides<Source>
+    /// The muscles compared, in A's order (A's spelling).
+    public var muscles: [String]
+    /// "shared" (one scale per muscle over both recordings), "per_session", or
+    /// "as_given" (an envelope or JSON side: its scaling is what it was).
+    public var normalisation: String
+    public var threshold: Double
+    public var coefficientMinimum: Double
+    public var a: SynergyReport
+    public var b: SynergyReport
+    /// Scalar products of the unit weight vectors, A's synergies down, B's across.
+    public var similarity: [[Double]]
+    public var matches: [SynergyComparison.Match]
+    public var unmatchedA: [Int]
+    public var unmatchedB: [Int]
+    public var merging: [Merging]
+    public var fractionation: [Fractionation]
+    public var mergingIndexB: Double
+    public var fractionationIndexA: Double
+    /// Each direction whose EMG side is a recording or envelope (empty when both sides are JSON).
+    public var crossFit: [CrossFitResult]
+
+    public init(sources: Sides<Source>, muscles: [String], normalisation: String, threshold: Double,
+                coefficientMinimum: Double, a: SynergyReport, b: SynergyReport, comparison: SynergyComparison,
+                crossFit: [CrossFitResult]) {
+        toolVersion = SynergyAnalysis.toolVersion
+        self.sources = sources
+        self.muscles = muscles
+        self.normalisation = normalisation
+        self.threshold = threshold
+        self.coefficientMinimum = coefficientMinimum
+        self.a = a
+        self.b = b
+        let unitB = b.synergies.map { Self.unit($0.weights) }
+        similarity = a.synergies.map { synergy in
+            let u = Self.unit(synergy.weights)
+            return unitB.map { v in zip(u, v).reduce(0) { $0 + $1.0 * $1.1 } }
+        }
+        matches = comparison.matches
+        unmatchedA = comparison.unmatchedA
+        unmatchedB = comparison.unmatchedB
+        merging = comparison.merging.map {
+            Merging(b: $0.target, sourcesA: $0.sources, coefficients: $0.coefficients, similarity: $0.similarity)
+        }
+        fractionation = comparison.fractionation.map {
+            Fractionation(a: $0.target, fractionsB: $0.sources, coefficients: $0.coefficients, similarity: $0.similarity)
+        }
+        mergingIndexB = comparison.mergingIndexB
+        fractionationIndexA = comparison.fractionationIndexA
+        self.crossFit = crossFit
+    }
+
+    private static func unit(_ w: [Double]) -> [Double] {
+        let norm = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return norm > 0 ? w.map { $0 / norm } : w
+    }
+
+    /// Deterministic JSON: sorted keys, snake_case names, pretty-printed.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        var data = try encoder.encode(self)
+        data.append(contentsOf: [UInt8(ascii: "\n")])
+        return data
+    }
+
+    public static func decode(_ data: Data) throws -> ComparisonReport {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(ComparisonReport.self, from: data)
+    }
+}

@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import SynergyKit
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare an earlier (novice) session A with a later (trained) session B.",
+        discussion: """
+            Each of A and B is a raw recording, an envelope (--input envelope) or the JSON of an earlier \
+            extract/count run (its synergies are reused). Sessions are compared on their common muscles. \
+            Reports the matched synergies (optimal one-to-one assignment, similarity ≥ threshold), merging \
+            (a synergy of B as a non-negative combination of ≥ 2 of A's) and fractionation (the converse), \
+            sparseness, and cross-fit R² (each session's EMG with the other's weights held fixed), as \
+            Cheung et al. (2020) did.
+            """)
+
+    @Argument(help: "A: the earlier (novice, baseline) session: a recording, an envelope CSV, or an extract/count JSON.")
+    var a: String
+
+    @Argument(help: "B: the later (trained) session, in any of the same forms.")
+    var b: String
+
+    @OptionGroup var preprocessingOptions: PreprocessingOptions
+
+    @Option(help: ArgumentHelp("Gait events of A: a CSV of touchdown (and lift-off) times in seconds, or c3d / "
+                               + "c3d:CONTEXT for the file's events.", valueName: "source"))
+    var eventsA: String?
+
+    @Option(help: ArgumentHelp("Gait events of B, as --events-a.", valueName: "source"))
+    var eventsB: String?
+
+    @Option(help: "Amplitude scale of two raw recordings: shared (one scale per muscle over both) or per-session (the paper's).")
+    var normalise: ComparisonAnalysis.Scaling = .shared
+
+    @OptionGroup var solver: SolverOptions
+
+    @Option(help: "Compare A's synergies at this rank instead of its count.")
+    var rankA: Int?
+
+    @Option(help: "Compare B's synergies at this rank instead of its count.")
+    var rankB: Int?
+
+    @Option(help: "Similarity at or above which synergies match, and a merging or fractionation counts.")
+    var threshold = 0.80
+
+    @Option(help: "Smallest coefficient of each synergy contributing to a merging or fractionation.")
+    var coefficientMin = 0.2
+
+    @Flag(help: "Fail when the two sessions' muscles differ, instead of comparing the common ones.")
+    var strict = false
+
+    @Option(name: .shortAndLong,
+            help: "Write the JSON report here, and each factorised side's activations to <name>_a/_b_activations.csv.")
+    var output: String?
+
+    @Option(help: ArgumentHelp("Draw the comparison as an SVG figure: weights side by side in matched order, merging "
+                               + "and fractionation with their sources, activation profiles over the gait cycle when "
+                               + "events are given.", valueName: "file.svg"))
+    var figure: String?
+
+    func validate() throws {
+        if let output, !output.hasSuffix(".json") { throw ValidationError("--output must name a .json file") }
+        if let figure, !figure.lowercased().hasSuffix(".svg") { throw ValidationError("--figure must name a .svg file") }
+        for (flag, rank) in [("--rank-a", rankA), ("--rank-b", rankB)] {
+            if let rank, rank < 1 { throw ValidationError("\(flag) must be at least 1") }
+        }
+        if !(threshold > 0 && threshold <= 1) { throw ValidationError("--threshold must be in (0, 1]") }
+        if !(coefficientMin >= 0 && coefficientMin.isFinite) { throw ValidationError("--coefficient-min must be 0 or more") }
+        var given = [String]()
+        if eventsA != nil || eventsB != nil { given.append("--events-a/--events-b") }
+        try preprocessingOptions.checkRawOnly(others: given)
+    }
+
+    /// The activations CSVs' paths beside the JSON, and their names as the JSON records them.
+    private func activationsPath(_ side: String) -> (path: String, name: String)? {
+        guard let output else { return nil }
+        let path = String(output.dropLast(".json".count)) + "_\(side)_activations.csv"
+        return (path, (path as NSString).lastPathComponent)
+    }
+
+    func run() throws {
+        var chosen = solver.applied(to: SynergyProtocol.named(preprocessingOptions.protocolName))
+        chosen.preprocessing = preprocessingOptions.preprocessing(chosen.preprocessing)
+        var analysis = ComparisonAnalysis(
+            a: .init(preprocessingOptions.sessionInput(path: a, events: eventsA)),
+            b: .init(preprocessingOptions.sessionInput(path: b, events: eventsB)),
+            protocol: chosen, seed: solver.seed, threads: solver.threads)
+        (analysis.scaling, analysis.strict, analysis.rankA, analysis.rankB) = (normalise, strict, rankA, rankB)
+        (analysis.threshold, analysis.coefficientMinimum) = (threshold, coefficientMin)
+        let outcome = try analysis.run(activationFiles: (activationsPath("a")?.name ?? "", activationsPath("b")?.name ?? ""))
+        let report = outcome.report
+        print("synergy compare: A = \(a), B = \(b); algorithm \(chosen.factorization.algorithm.rawValue), seed \(solver.seed)")
+        print(ComparisonTables.all(report))
+        print("\n(Synergies are numbered from 1 here; the JSON's indices are 0-based.)")
+        for note in outcome.notes { FileHandle.standardError.write(Data("synergy: note: \(note)\n".utf8)) }
+        for (label, side) in [("A", report.a), ("B", report.b)] {
+            for rank in side.ranks where !rank.converged {
+                FileHandle.standardError.write(Data(("synergy: warning: \(label) rank \(rank.rank): the iteration cap "
+                                                     + "stopped the kept replicate before it converged\n").utf8))
+            }
+        }
+        var files = [(path: String, contents: Data)]()
+        if let figure { files.append((figure, Data(Self.figure(outcome).svg().utf8))) }
+        for (label, side) in [("a", outcome.a), ("b", outcome.b)] {
+            guard let activations = side.activations, let envelope = side.envelope, let path = activationsPath(label) else { continue }
+            let csv = ActivationsCSV.render(timeHeader: envelope.timeHeader, time: envelope.time, activations: activations)
+            files.append((path.path, Data(csv.utf8)))
+        }
+        if let output { files.append((output, try report.jsonData())) }
+        guard !files.isEmpty else { return }
+        try OutputFiles.write(files)
+        print("\nWrote " + files.map(\.path).joined(separator: ", "))
+    }
+}
+
+extension Compare {
+    /// The figure of a comparison: each side's weights, sparseness, R² at the rank compared and profiles.
+    static func figure(_ outcome: ComparisonAnalysis.Outcome) -> ComparisonFigure {
+        let report = outcome.report
+        func side(_ label: String, _ source: ComparisonReport.Source, _ synergies: SynergyReport,
+                  _ extra: ComparisonAnalysis.SideOutcome) -> ComparisonFigure.Side {
+            ComparisonFigure.Side(
+                title: "\(label): \((source.path as NSString).lastPathComponent)", weights: synergies.synergies.map(\.weights),
+                profiles: extra.profiles, r2: synergies.ranks.first { $0.rank == synergies.rank }?.r2,
+                sparseness: synergies.sparseness.perSynergy)
+        }
+        return ComparisonFigure(muscles: report.muscles,
+                                a: side("A (earlier)", report.sources.a, report.a, outcome.a),
+                                b: side("B (later)", report.sources.b, report.b, outcome.b),
+                                comparison: outcome.comparison, threshold: report.threshold)
+    }
+}
+
+extension ComparisonAnalysis.Scaling: ExpressibleByArgument {}
