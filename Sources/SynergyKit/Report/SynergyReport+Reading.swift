@@ -7,8 +7,12 @@ extension SynergyReport {
     /// file; a report from another tool version that lacks a field says so.
     public static func read(path: String) throws -> SynergyReport {
         let bytes = try FileInput.contents(of: path)
-        guard let object = try? JSONSerialization.jsonObject(with: bytes), let fields = object as? [String: Any] else {
+        guard let object = try? JSONSerialization.jsonObject(with: bytes) else {
             throw InputError(file: path, "is not valid JSON (expected the JSON written by 'synergy extract' or 'count')")
+        }
+        guard let fields = object as? [String: Any] else {
+            throw InputError(file: path, "is JSON but not a synergy report (expected the object written by "
+                             + "'synergy extract' or 'count')")
         }
         let version = fields["tool_version"] as? String
         let origin = version.map { $0 == SynergyAnalysis.toolVersion ? "synergy \($0)" : "synergy \($0) (this is \(SynergyAnalysis.toolVersion))" }
@@ -55,6 +59,7 @@ extension SynergyReport {
     /// recomputed, per-muscle VAF restricted. R² and VAF stay those of the fit on
     /// all the muscles.
     public func restricted(to indices: [Int]) -> SynergyReport {
+        guard indices != Array(muscles.indices) else { return self }
         var copy = self
         copy.muscles = indices.map { muscles[$0] }
         copy.synergies = synergies.map { synergy in
