@@ -42,7 +42,7 @@ final class CompareCLITests: XCTestCase {
     /// into the recovered trained synergies of the two planted fractions; exactly one merging,
     /// of the trained synergy corresponding to the planted merged one, from the novice
     /// synergies corresponding to planted 3 and 4; and each kept pair matched with similarity
-    /// ≥ 0.9. Each recovered synergy is first checked to be its planted one (≥ 0.95). The
+    /// ≥ 0.9. Each recovered synergy is first checked to be its planted one (≥ 0.93). The
     /// figure and both activation files are written; the same run again gives the same bytes,
     /// whatever the thread count.
     func testFindsThePlantedFractionationAndMerging() throws {
@@ -67,10 +67,10 @@ final class CompareCLITests: XCTestCase {
         let toA = correspondence(planted: planted.novice, recovered: try weights(a))
         let toB = correspondence(planted: planted.trained, recovered: try weights(b))
         for (truth, index) in toA.enumerated() {
-            XCTAssertGreaterThanOrEqual(cosine(planted.novice[truth], try weights(a)[index]), 0.95, "novice \(truth)")
+            XCTAssertGreaterThanOrEqual(cosine(planted.novice[truth], try weights(a)[index]), 0.93, "novice \(truth)")
         }
         for (truth, index) in toB.enumerated() {
-            XCTAssertGreaterThanOrEqual(cosine(planted.trained[truth], try weights(b)[index]), 0.95, "trained \(truth)")
+            XCTAssertGreaterThanOrEqual(cosine(planted.trained[truth], try weights(b)[index]), 0.93, "trained \(truth)")
         }
 
         let fractionated = try XCTUnwrap(change["fractionated"] as? [String: Any])

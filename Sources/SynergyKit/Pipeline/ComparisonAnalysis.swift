@@ -67,7 +67,8 @@ public struct ComparisonAnalysis: Sendable {
         public var envelope: EnvelopeTable?
         /// The activations of the reported rank (nil for a JSON side).
         public var activations: Matrix?
-        /// Each synergy's activation averaged over gait cycles, when cycles are known.
+        /// Each synergy's activation averaged over gait cycles, when cycles are known: the
+        /// protocol cut them (an envelope then holds whole cycles), or events were given.
         public var profiles: [[Double]]?
     }
 
@@ -169,7 +170,7 @@ public struct ComparisonAnalysis: Sendable {
             var profiles: [[Double]]?
             if let activations, let envelope {
                 let rows = (0..<activations.rows).map { j in (0..<activations.columns).map { activations[j, $0] } }
-                if envelope.timeHeader == "cycle_point", let cycles {
+                if let cycles {
                     let perCycle = cycles.pointsPerPhase.reduce(0, +)
                     profiles = rows.compactMap { ActivationProfile.cycleMean($0, pointsPerCycle: perCycle) }
                 } else if let events {
@@ -191,10 +192,9 @@ public struct ComparisonAnalysis: Sendable {
             return LoadedSide(path: path, kind: "synergies_json", sha256: sha, muscles: report.muscles, report: report)
         case .session(let input) where input.kind == .envelope:
             let envelope = try input.envelope(settings: `protocol`.preprocessing)
-            var side = LoadedSide(path: input.path, kind: "envelope", sha256: envelope.sha256, muscles: envelope.muscles,
-                                  envelope: envelope)
-            if envelope.timeHeader == "cycle_point" { side.cycles = `protocol`.preprocessing.cycles }
-            return side
+            // With a protocol that cuts cycles, an envelope is taken to hold whole cycles (as `preprocess` writes them).
+            return LoadedSide(path: input.path, kind: "envelope", sha256: envelope.sha256, muscles: envelope.muscles,
+                              envelope: envelope, cycles: `protocol`.preprocessing.cycles)
         case .session(let input):
             let recording = try input.recording(at: input.path)
             let settings = `protocol`.preprocessing.resolved(sampleRate: recording.sampleRate)

@@ -3,8 +3,9 @@
 /// the settings' k planted synergies; in the trained (later) session
 ///
 /// - novice synergy 0 is fractionated: its strong muscles are split into two
-///   halves, each a synergy of its own, bursting at the original phase and half
-///   a synergy's spacing later;
+///   halves, each a synergy of its own (the parent's weights with the other
+///   half's strong muscles dropped to a tenth), bursting a quarter of the spacing 1/k
+///   before and after the original phase;
 /// - novice synergies k−2 and k−1 are merged: one synergy with weights
 ///   w_{k−2} + w_{k−1} (unit norm), bursting midway between their phases;
 /// - the others are kept, weights and phases unchanged.
@@ -38,7 +39,6 @@ public struct SyntheticTrainingPair: Sendable {
         novice = SyntheticRecording(settings)
         let (m, k) = (settings.muscles, settings.synergies)
         let w = novice.weights, phases = novice.phases
-        var random = SeededGenerator(seed: settings.seed, rank: k, replicate: 1)
 
         // Fractions: the strong muscles of synergy 0, split in two. Strong weights
         // (0.5–1 before scaling) are at least half the largest, weak ones (≤ 0.1) at most a fifth.
@@ -57,8 +57,9 @@ public struct SyntheticTrainingPair: Sendable {
         var fractions = [Int]()
         for (h, half) in halves.enumerated() {
             fractions.append(columns.count)
-            columns.append((0..<m).map { half.contains($0) ? w[$0, 0] : 0.1 * random.nextUnit() })
-            trainedPhases.append(phases[0] + Double(h) * spacing / 2)
+            // The parent's weights, the other half's strong muscles dropped to a tenth (the weak range).
+            columns.append((0..<m).map { i in strong.contains(i) && !half.contains(i) ? 0.1 * w[i, 0] : w[i, 0] })
+            trainedPhases.append(phases[0] + (Double(h) - 0.5) * spacing / 2)
         }
         let mergedIndex = columns.count
         columns.append((0..<m).map { w[$0, k - 2] + w[$0, k - 1] })
