@@ -30,15 +30,22 @@ public enum BLAS {
                     beta, c.start, Int32(c.leadingDimension))
     }
 
-    /// y ← α · A · x + β · y (DGEMV), where x and y are single-column views.
+    /// C ← α · op(A) · op(B) + β · C in single precision (SGEMM), as `multiply` for doubles.
     @inlinable
-    public static func multiply(_ a: MatrixView, vector x: MatrixView, into y: MatrixView,
-                                alpha: Double = 1, beta: Double = 0) {
-        precondition(x.columns == 1 && y.columns == 1 && x.rows == a.columns && y.rows == a.rows,
-                     "GEMV shapes do not agree")
-        if a.rows == 0 { return }
-        cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(a.rows), Int32(a.columns), alpha,
-                    a.start, Int32(a.leadingDimension), x.start, 1, beta, y.start, 1)
+    public static func multiply(_ a: SingleMatrixView, _ b: SingleMatrixView, into c: SingleMatrixView,
+                                transposeA transA: Bool = false, transposeB transB: Bool = false,
+                                alpha: Float = 1, beta: Float = 0) {
+        let m = transA ? a.columns : a.rows
+        let k = transA ? a.rows : a.columns
+        let n = transB ? b.rows : b.columns
+        precondition(c.rows == m && c.columns == n && (transB ? b.columns : b.rows) == k,
+                     "GEMM shapes do not agree")
+        if m == 0 || n == 0 { return }
+        cblas_sgemm(CblasColMajor, transA ? CblasTrans : CblasNoTrans,
+                    transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha,
+                    a.start, Int32(a.leadingDimension), b.start, Int32(b.leadingDimension),
+                    beta, c.start, Int32(c.leadingDimension))
     }
 
     /// The Gram matrix C ← A·Aᵀ (or Aᵀ·A with `transposed`), or C ← C + A·Aᵀ with

@@ -89,13 +89,13 @@ public struct Matrix: Equatable, Sendable {
 /// A column-major window onto memory owned elsewhere (a solver's workspace or a
 /// `Matrix`): element (i, j) is at `start[i + j * leadingDimension]`. Views are
 /// how the hot loops hand blocks of their buffers to `BLAS` without copying.
-public struct MatrixView {
-    public let start: UnsafeMutablePointer<Double>
+public struct StridedMatrixView<Scalar> {
+    public let start: UnsafeMutablePointer<Scalar>
     public let rows: Int
     public let columns: Int
     public let leadingDimension: Int
 
-    public init(start: UnsafeMutablePointer<Double>, rows: Int, columns: Int, leadingDimension: Int) {
+    public init(start: UnsafeMutablePointer<Scalar>, rows: Int, columns: Int, leadingDimension: Int) {
         precondition(leadingDimension >= max(rows, 1))
         self.start = start
         self.rows = rows
@@ -105,14 +105,19 @@ public struct MatrixView {
 
     /// The block of `rowCount × columnCount` elements whose top-left corner is (row, column).
     @inlinable
-    public func block(row: Int, column: Int, rows rowCount: Int, columns columnCount: Int) -> MatrixView {
-        MatrixView(start: start + row + column * leadingDimension, rows: rowCount,
+    public func block(row: Int, column: Int, rows rowCount: Int, columns columnCount: Int) -> StridedMatrixView {
+        StridedMatrixView(start: start + row + column * leadingDimension, rows: rowCount,
                    columns: columnCount, leadingDimension: leadingDimension)
     }
 
     @inlinable
-    public subscript(row: Int, column: Int) -> Double {
+    public subscript(row: Int, column: Int) -> Scalar {
         get { start[row + column * leadingDimension] }
         nonmutating set { start[row + column * leadingDimension] = newValue }
     }
 }
+
+/// A view of doubles: the working precision of every solver.
+public typealias MatrixView = StridedMatrixView<Double>
+/// A view of single-precision values (the HALS activations).
+public typealias SingleMatrixView = StridedMatrixView<Float>
