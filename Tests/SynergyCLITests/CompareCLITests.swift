@@ -239,4 +239,45 @@ final class CompareCLITests: XCTestCase {
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stderr.contains("absent.json: no such file"), missing.stderr)
     }
+
+    /// The amplitude scale of two recordings: B is A with one muscle's EMG doubled. With
+    /// per-session unit variance (the paper) the doubling is normalised away, so B's envelope,
+    /// and so its synergies, equal A's (every match ≥ 0.999999). With the shared scale (the
+    /// default) B's envelope of that muscle is twice A's, so the synergy that weights it most
+    /// weights it more in B than in A (ratio > 1.3).
+    func testSharedScaleKeepsAnAmplitudeChange() throws {
+        let folder = try temporaryFolder()
+        let prefix = folder.appendingPathComponent("a").path
+        XCTAssertEqual(try synergy(["simulate", "-o", prefix, "--muscles", "8", "--synergies", "3", "--sample-rate", "500",
+                                    "--duration", "20", "--format", "csv"]).status, 0)
+        var lines = try String(contentsOfFile: prefix + ".csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        let doubled = 3  // column of the fourth channel after the time column
+        for index in 1..<lines.count {
+            var cells = lines[index].split(separator: ",").map(String.init)
+            cells[doubled] = "\(2 * Double(cells[doubled])!)"
+            lines[index] = cells.joined(separator: ",")
+        }
+        let b = folder.appendingPathComponent("b.csv").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: b, atomically: true, encoding: .utf8)
+        var results = [String: [String: Any]]()
+        for scaling in ["per-session", "shared"] {
+            let output = folder.appendingPathComponent("\(scaling).json").path
+            let run = try synergy(["compare", prefix + ".csv", b, "--normalise", scaling, "--rank-a", "3", "--rank-b", "3",
+                                   "--replicates", "4", "-o", output])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            results[scaling] = try json(output)
+        }
+        let perSession = try XCTUnwrap(results["per-session"]), shared = try XCTUnwrap(results["shared"])
+        XCTAssertEqual(perSession["normalisation"] as? String, "per_session")
+        let matches = try XCTUnwrap(perSession["matches"] as? [[String: Any]])
+        XCTAssertEqual(matches.count, 3)
+        for match in matches { XCTAssertGreaterThanOrEqual(try XCTUnwrap(match["similarity"] as? Double), 0.999999) }
+
+        let muscle = doubled - 1
+        let a = try weights(try XCTUnwrap(shared["a"] as? [String: Any]))
+        let bWeights = try weights(try XCTUnwrap(shared["b"] as? [String: Any]))
+        let strongest = try XCTUnwrap(a.indices.max { a[$0][muscle] < a[$1][muscle] })
+        let partner = try XCTUnwrap(bWeights.indices.max { cosine(a[strongest], bWeights[$0]) < cosine(a[strongest], bWeights[$1]) })
+        XCTAssertGreaterThan(bWeights[partner][muscle] / a[strongest][muscle], 1.3)
+    }
 }
