@@ -114,18 +114,7 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
     }
 
     /// Deterministic JSON: sorted keys, snake_case names, pretty-printed.
-    public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        var data = try encoder.encode(self)
-        data.append(contentsOf: [UInt8(ascii: "\n")])
-        return data
-    }
+    public func jsonData() throws -> Data { try ReportJSON.encode(self) }
 
-    public static func decode(_ data: Data) throws -> ComparisonReport {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(ComparisonReport.self, from: data)
-    }
+    public static func decode(_ data: Data) throws -> ComparisonReport { try ReportJSON.decode(data) }
 }

@@ -100,18 +100,7 @@ public struct SynergyReport: Codable, Sendable, Equatable {
     }
 
     /// Deterministic JSON: sorted keys, snake_case names, pretty-printed.
-    public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        var data = try encoder.encode(self)
-        data.append(contentsOf: [UInt8(ascii: "\n")])
-        return data
-    }
+    public func jsonData() throws -> Data { try ReportJSON.encode(self) }
 
-    public static func decode(_ data: Data) throws -> SynergyReport {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(SynergyReport.self, from: data)
-    }
+    public static func decode(_ data: Data) throws -> SynergyReport { try ReportJSON.decode(data) }
 }
