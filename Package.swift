@@ -25,7 +25,7 @@ let package = Package(
             ],
             exclude: ["Factorization/README.md", "IO/README.md", "LinearAlgebra/README.md",
                       "Report/README.md", "Selection/README.md", "Signal/README.md",
-                      "Simulation/README.md", "Comparison/README.md"]
+                      "Simulation/README.md", "Comparison/README.md", "Cohort/README.md"]
         ),
         .executableTarget(
             name: "synergy",
