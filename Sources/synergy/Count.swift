@@ -12,42 +12,14 @@ struct Count: ParsableCommand {
 
     @OptionGroup var session: SessionOptions
 
-    @Option(help: "Highest rank of the sweep (cheung2020: all muscles; santuz: m − round(m/4)).")
-    var maxRank: Int?
-
-    @Option(help: "r2 (smallest rank with R² ≥ threshold), linearity (R²-curve line-fit MSE ≤ threshold) or vaf.")
-    var criterion: RankCriterion.Kind?
-
-    @Option(help: "The criterion's threshold (r2: 0.80, linearity: 1e-4, vaf: 0.90).")
-    var threshold: Double?
-
-    @Option(help: "With --criterion vaf: every muscle's VAF must also reach this (e.g. 0.75).")
-    var perMuscleThreshold: Double?
-
-    func validate() throws {
-        if let maxRank, maxRank < 1 { throw ValidationError("--max-rank must be at least 1") }
-        if perMuscleThreshold != nil, resolvedCriterion.kind != .vaf {
-            throw ValidationError("--per-muscle-threshold goes with --criterion vaf")
-        }
-        if let threshold, !threshold.isFinite || threshold <= 0 {
-            throw ValidationError("--threshold must be a positive number")
-        }
-    }
-
-    private var resolvedCriterion: RankCriterion {
-        let base = SynergyProtocol.named(session.source.protocolName).criterion
-        let kind = criterion ?? base.kind
-        return RankCriterion(kind: kind,
-                             threshold: threshold ?? (kind == base.kind ? base.threshold : RankCriterion.defaultThreshold(for: kind)),
-                             perMuscleThreshold: perMuscleThreshold)
-    }
+    @OptionGroup var rankOptions: RankOptions
 
     func run() throws {
         let envelope = try session.readEnvelope()
         var chosen = session.resolvedProtocol
-        chosen.criterion = resolvedCriterion
+        chosen.criterion = rankOptions.criterion(for: session.source.protocolName)
         let muscles = envelope.muscles.count
-        let highest = maxRank ?? chosen.maxRank.maxRank(muscles: muscles)
+        let highest = rankOptions.maxRank ?? chosen.maxRank.maxRank(muscles: muscles)
         guard highest <= muscles else {
             throw InputError(file: envelope.path, "--max-rank \(highest) is more than its \(muscles) muscles")
         }
@@ -74,5 +46,39 @@ struct Count: ParsableCommand {
         case .vaf: "smallest rank with VAF ≥ \(criterion.threshold)"
                 + (criterion.perMuscleThreshold.map { " and every muscle's VAF ≥ \($0)" } ?? "")
         }
+    }
+}
+
+/// How a rank sweep is bounded and its count chosen: `count`'s and `batch`'s options.
+struct RankOptions: ParsableArguments {
+    @Option(help: "Highest rank of the sweep (cheung2020: all muscles; santuz: m − round(m/4)).")
+    var maxRank: Int?
+
+    @Option(help: "r2 (smallest rank with R² ≥ threshold), linearity (R²-curve line-fit MSE ≤ threshold) or vaf.")
+    var criterion: RankCriterion.Kind?
+
+    @Option(help: "The criterion's threshold (r2: 0.80, linearity: 1e-4, vaf: 0.90).")
+    var threshold: Double?
+
+    @Option(help: "With --criterion vaf: every muscle's VAF must also reach this (e.g. 0.75).")
+    var perMuscleThreshold: Double?
+
+    func validate() throws {
+        if let maxRank, maxRank < 1 { throw ValidationError("--max-rank must be at least 1") }
+        if perMuscleThreshold != nil, criterion != .vaf {
+            throw ValidationError("--per-muscle-threshold goes with --criterion vaf")
+        }
+        if let threshold, !threshold.isFinite || threshold <= 0 {
+            throw ValidationError("--threshold must be a positive number")
+        }
+    }
+
+    /// The protocol's criterion with the options given applied.
+    func criterion(for name: SynergyProtocol.Name) -> RankCriterion {
+        let base = SynergyProtocol.named(name).criterion
+        let kind = criterion ?? base.kind
+        return RankCriterion(kind: kind,
+                             threshold: threshold ?? (kind == base.kind ? base.threshold : RankCriterion.defaultThreshold(for: kind)),
+                             perMuscleThreshold: perMuscleThreshold)
     }
 }

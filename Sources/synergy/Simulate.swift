@@ -13,6 +13,12 @@ struct Simulate: ParsableCommand {
             With --training-change, writes two sessions of one runner, OUT_novice.* and OUT_trained.*, and \
             OUT_change.json: from novice to trained, novice synergy 1 is fractionated into two, novice synergies \
             k−1 and k are merged into one, and the rest are kept (indices in the JSON are 0-based).
+
+            With --study, OUT is a folder: writes a study of --groups groups × --subjects subjects recorded at \
+            --time-points time points (week0, week8, …), one recording per session (C3D unless --format csv), \
+            OUT/manifest.csv for 'synergy batch', and OUT/study_truth.json. The first group (control) keeps the k \
+            planted synergies; in the others, synergies k−1 and k are merged from the second time point on. With 3 or \
+            more time points every third subject misses the last one.
             """)
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Output prefix: writes PREFIX.csv, PREFIX.c3d, PREFIX_events.csv, "
@@ -64,8 +70,24 @@ struct Simulate: ParsableCommand {
     @Flag(help: "Write a novice and a trained session with a planted fractionation and merging (see above).")
     var trainingChange = false
 
-    @Option(help: "Which recordings to write: both, csv or c3d (a long recording is far smaller as C3D).")
-    var format: Format = .both
+    @Flag(help: "Write a whole study into the folder OUT (see above).")
+    var study = false
+
+    @Option(help: "With --study: number of groups (the first is the reference, 'control').")
+    var groups = 2
+
+    @Option(help: "With --study: subjects per group.")
+    var subjects = 4
+
+    @Option(help: "With --study: time points per subject.")
+    var timePoints = 3
+
+    @Option(help: "With --study: variability of each subject's synergy weights around the group's (relative SD).")
+    var subjectVariability = 0.1
+
+    @Option(help: ArgumentHelp("Which recordings to write: both, csv or c3d (default: both; c3d with --study; a long "
+                               + "recording is far smaller as C3D)."))
+    var format: Format?
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case both, csv, c3d }
 
@@ -78,7 +100,16 @@ struct Simulate: ParsableCommand {
         return s
     }
 
+    private var studySettings: SyntheticStudy.Settings {
+        var s = SyntheticStudy.Settings()
+        s.recording = settings
+        (s.groups, s.subjectsPerGroup, s.timePoints, s.subjectVariability) = (groups, subjects, timePoints, subjectVariability)
+        return s
+    }
+
     func validate() throws {
+        if study && trainingChange { throw ValidationError("--study and --training-change are separate simulations") }
+        if study, let problem = studySettings.problem { throw ValidationError(problem) }
         if let problem = trainingChange ? SyntheticTrainingPair.problem(settings) : settings.problem {
             throw ValidationError(problem)
         }
@@ -110,6 +141,7 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
+        if study { return try writeStudy() }
         var files = [(path: String, contents: Data)]()
         guard trainingChange else {
             let simulated = SyntheticRecording(settings)
@@ -139,6 +171,52 @@ struct Simulate: ParsableCommand {
         print("Wrote " + files.map(\.path).joined(separator: ", "))
     }
 
+    /// The planted structure of `--study`.
+    struct StudyTruth: Encodable {
+        struct Session: Encodable { var subject: String; var group: String; var session: String; var merged: Bool
+                                    var weights: [[Double]] }
+        var toolVersion: String
+        var settings: SyntheticStudy.Settings
+        var muscles: [String]
+        var groupWeights: [[Double]]
+        var mergedSynergies: [Int]
+        var sessions: [Session]
+    }
+
+    private func writeStudy() throws {
+        let simulated = SyntheticStudy(studySettings)
+        do {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } catch {
+            throw InputError(file: output, "cannot be created as the study folder")
+        }
+        let chosen = format ?? .c3d
+        var manifest = "subject,group,session,path,events\n"
+        for session in simulated.sessions {
+            let name = "\(session.subject)_\(session.session)"
+            try OutputFiles.write(try sessionFiles(session.recording, prefix: (output as NSString).appendingPathComponent(name),
+                                                   format: chosen))
+            let file = name + (chosen == .csv ? ".csv" : ".c3d")
+            manifest += "\(session.subject),\(session.group),\(session.session),\(file),\(name)_events.csv\n"
+        }
+        let truth = StudyTruth(
+            toolVersion: SynergyAnalysis.toolVersion, settings: simulated.settings,
+            muscles: simulated.sessions.first?.recording.recording.channelNames ?? [],
+            groupWeights: (0..<simulated.weights.columns).map { simulated.weights.column($0) },
+            mergedSynergies: simulated.mergedSynergies,
+            sessions: simulated.sessions.map {
+                .init(subject: $0.subject, group: $0.group, session: $0.session, merged: $0.merged,
+                      weights: (0..<$0.recording.weights.columns).map($0.recording.weights.column))
+            })
+        let paths = (manifest: (output as NSString).appendingPathComponent("manifest.csv"),
+                     truth: (output as NSString).appendingPathComponent("study_truth.json"))
+        try OutputFiles.write([(paths.truth, try Self.json(truth)), (paths.manifest, Data(manifest.utf8))])
+        print("synergy simulate: \(simulated.sessions.count) sessions of \(studySettings.groups * subjects) subjects in "
+              + "\(groups) groups; planted: synergies \(simulated.mergedSynergies.map { "\($0 + 1)" }.joined(separator: " and ")) "
+              + "merged in the trained groups from week\(studySettings.weeksBetween) on")
+        print("Wrote \(paths.manifest), \(paths.truth) and \(simulated.sessions.count) recordings")
+    }
+
     private func describe(_ simulated: SyntheticRecording) -> String {
         "\(simulated.recording.channels.count) muscles × \(simulated.recording.sampleCount) samples at "
             + "\(simulated.recording.sampleRate) Hz, \(simulated.weights.columns) planted synergies, "
@@ -153,7 +231,9 @@ struct Simulate: ParsableCommand {
     }
 
     /// PREFIX.csv and/or PREFIX.c3d, PREFIX_events.csv and PREFIX_truth.json of one recording.
-    private func sessionFiles(_ simulated: SyntheticRecording, prefix: String) throws -> [(path: String, contents: Data)] {
+    private func sessionFiles(_ simulated: SyntheticRecording, prefix: String,
+                              format: Format? = nil) throws -> [(path: String, contents: Data)] {
+        let format = format ?? self.format ?? .both
         let paths = (csv: prefix + ".csv", c3d: prefix + ".c3d", events: prefix + "_events.csv", truth: prefix + "_truth.json")
         var recording = simulated.recording
         recording.path = paths.c3d

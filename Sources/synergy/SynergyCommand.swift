@@ -8,14 +8,17 @@ struct SynergyCommand: ParsableCommand {
         commandName: "synergy",
         abstract: "Muscle-synergy analysis of EMG by non-negative matrix factorisation.",
         version: SynergyAnalysis.toolVersion,
-        subcommands: [Preprocess.self, Extract.self, Count.self, Compare.self, Simulate.self])
+        subcommands: [Preprocess.self, Extract.self, Count.self, Compare.self, Batch.self, Merge.self, Simulate.self])
 
     /// Runs the command. Any failure, a bad flag or bad input alike, prints one
     /// line to standard error and exits with code 2; help and version exit 0.
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(try ConfigFile.expand(Array(CommandLine.arguments.dropFirst())))
             try command.run()
+        } catch let code as ExitCode {
+            // A finished run that reports failures through its exit code (batch, merge).
+            Foundation.exit(code.rawValue)
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
             let text = error is InputError ? "\(error)" : "\(message(for: error)) (see 'synergy help')"

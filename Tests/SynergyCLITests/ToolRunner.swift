@@ -8,12 +8,16 @@ enum ToolRunner {
 
     struct Run { let status: Int32; let stdout: String; let stderr: String }
 
-    static func synergy(_ arguments: [String]) throws -> Run {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    /// The built tool.
+    static var binary: URL {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("synergy")
+        return FileManager.default.fileExists(atPath: beside.path) ? beside : Bundle.main.bundleURL.appendingPathComponent("synergy")
+    }
+
+    static func synergy(_ arguments: [String]) throws -> Run {
         let process = Process()
-        process.executableURL = FileManager.default.fileExists(atPath: binary.path)
-            ? binary : Bundle.main.bundleURL.appendingPathComponent("synergy")
+        process.executableURL = binary
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -220,7 +220,8 @@ public struct StudyReport: Codable, Sendable, Equatable {
         public var session: String
         public var count: Int?
         public var meanSparseness: Double
-        public var mergingIndex: Double
+        /// Against the reference group; null when it has no other session.
+        public var mergingIndex: Double?
         /// Mean similarity of the optimal one-to-one pairs with the first session's synergies (1 for the first).
         public var similarityToFirst: Double
     }

@@ -1,0 +1,253 @@
+import Crypto
+import Dispatch
+import Foundation
+
+/// A study's sessions run one by one into an output folder, safely:
+///
+/// - each session's results (`sessions/ID.json` in the `count` schema, its
+///   activations CSV, and `sessions/ID.key`) are written together, atomically,
+///   the key last;
+/// - the key is a SHA-256 of everything that decides the result (tool version,
+///   protocol, seed, max rank, the input's and the events' bytes, row
+///   overrides), so a re-run skips a session whose key is unchanged and a run
+///   killed at any moment loses only the sessions in flight;
+/// - a session that fails writes `sessions/ID.error.json` with its one-line
+///   error instead and does not stop the others;
+/// - `shard` i of N runs every N-th session (i, i + N, …), so shards on several
+///   machines sharing the folder together run each session once.
+public struct StudyBatch: Sendable {
+    public var manifest: StudyManifest
+    public var settings: StudySettings
+    /// Per-session input options from the command line (path, events, muscles
+    /// and sample rate are replaced by the manifest row's where it gives them).
+    public var template: SessionInput
+    public var touchdownLabel = "Foot Strike"
+    public var liftoffLabel = "Foot Off"
+    /// Default gait events for rows without an `events` column entry (`c3d`, say).
+    public var defaultEvents: String?
+    public var outputFolder: String
+
+    public init(manifest: StudyManifest, settings: StudySettings, template: SessionInput, outputFolder: String) {
+        self.manifest = manifest
+        self.settings = settings
+        self.template = template
+        self.outputFolder = outputFolder
+    }
+
+    public enum Status: Sendable, Equatable {
+        case computed
+        /// An earlier run's result with the same key.
+        case reused
+        case failed(String)
+    }
+
+    public struct SessionOutcome: Sendable {
+        public var entry: StudyManifest.Entry
+        public var status: Status
+        public var count: Int?
+        public var seconds: Double
+    }
+
+    public var sessionsFolder: String { (outputFolder as NSString).appendingPathComponent("sessions") }
+
+    /// The entries of shard `index` (0-based) of `count`.
+    public func entries(shard: (index: Int, count: Int)) -> [StudyManifest.Entry] {
+        manifest.entries.enumerated().filter { $0.offset % shard.count == shard.index }.map(\.element)
+    }
+
+    /// The run description `merge` reads: settings and manifest rows.
+    public var run: StudyRun {
+        StudyRun(toolVersion: SynergyAnalysis.toolVersion,
+                 manifest: .init(name: (manifest.path as NSString).lastPathComponent, sha256: manifest.sha256),
+                 entries: manifest.entries, settings: settings)
+    }
+
+    /// Creates the output folders and writes `run.json`.
+    public func prepare() throws {
+        for folder in [outputFolder, sessionsFolder] {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw InputError(file: folder, "cannot be created as the output folder")
+            }
+        }
+        try OutputFiles.write([(StudyRun.path(in: outputFolder), try run.jsonData())])
+    }
+
+    /// Runs `entries` with `jobs` sessions at a time, each factorising on
+    /// `threadsPerSession` threads; `progress` is called (serially) after each session.
+    public func run(_ entries: [StudyManifest.Entry], jobs: Int, threadsPerSession: Int,
+                    progress: @escaping @Sendable (SessionOutcome) -> Void) -> [SessionOutcome] {
+        let queue = WorkQueue(count: entries.count)
+        let results = ResultSlots<SessionOutcome>(count: entries.count)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, entries.count))) { _ in
+            while let index = queue.next() {
+                let outcome = process(entries[index], threads: threadsPerSession)
+                results.set(index, outcome, then: progress)
+            }
+        }
+        return results.values
+    }
+
+    /// One session: reuse, compute and write, or record the failure.
+    public func process(_ entry: StudyManifest.Entry, threads: Int) -> SessionOutcome {
+        let start = DispatchTime.now().uptimeNanoseconds
+        func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        let files = SessionFiles(folder: sessionsFolder, id: entry.id)
+        let file = manifest.resolve(entry.path)
+        do {
+            let input = sessionInput(for: entry)
+            let key = try self.key(for: entry, input: input)
+            if let existing = try? String(contentsOfFile: files.key, encoding: .utf8), existing == key,
+               let data = FileManager.default.contents(atPath: files.json), let report = try? SynergyReport.decode(data) {
+                return SessionOutcome(entry: entry, status: .reused, count: report.count, seconds: seconds())
+            }
+            let envelope = try input.envelope(settings: settings.protocol.preprocessing)
+            let muscles = envelope.muscles.count
+            let highest = settings.maxRank ?? settings.protocol.maxRank.maxRank(muscles: muscles)
+            guard highest <= muscles else {
+                throw InputError(file: file, "the max rank \(highest) is more than its \(muscles) muscles")
+            }
+            if settings.protocol.criterion.kind == .linearity, highest < 3 {
+                throw InputError(file: file, "curve linearity needs a sweep of at least 3 ranks (max rank is \(highest))")
+            }
+            let analysis = SynergyAnalysis(envelope: envelope, protocol: settings.protocol, seed: settings.seed, threads: threads)
+            let outcome = analysis.count(maxRank: highest, activationsFile: (files.activations as NSString).lastPathComponent)
+            var report = outcome.report
+            report.input.path = entry.path
+            let csv = ActivationsCSV.render(timeHeader: envelope.timeHeader, time: envelope.time, activations: outcome.activations)
+            try? FileManager.default.removeItem(atPath: files.error)
+            try OutputFiles.write([
+                (files.activations, Data(csv.utf8)), (files.json, try report.jsonData()),
+                (files.figure, Data(SessionFigure.render(report).utf8)), (files.key, Data(key.utf8)),
+            ])
+            return SessionOutcome(entry: entry, status: .computed, count: report.count, seconds: seconds())
+        } catch {
+            // Name the file as the manifest does, so the message is the same from any working directory.
+            let message = "\(error)".replacingOccurrences(of: file, with: entry.path)
+            for stale in [files.key, files.json, files.activations, files.figure] {
+                try? FileManager.default.removeItem(atPath: stale)
+            }
+            let failure = SessionFailure(id: entry.id, error: message)
+            try? OutputFiles.write([(files.error, (try? ReportJSON.encode(failure)) ?? Data())])
+            return SessionOutcome(entry: entry, status: .failed(message), count: nil, seconds: seconds())
+        }
+    }
+
+    /// The session input of a manifest row: the template with the row's file and overrides.
+    func sessionInput(for entry: StudyManifest.Entry) -> SessionInput {
+        var input = template
+        input.path = manifest.resolve(entry.path)
+        if let muscles = entry.muscles { input.muscles = muscles }
+        if let rate = entry.sampleRate { input.sampleRate = rate }
+        if let events = entry.events ?? defaultEvents {
+            let isRecording = events.lowercased().hasPrefix("c3d")
+            input.events = GaitEventsSource.parse(isRecording ? events : manifest.resolve(events),
+                                                  touchdown: touchdownLabel, liftoff: liftoffLabel)
+        }
+        return input
+    }
+
+    /// Everything that decides a session's result, hashed.
+    func key(for entry: StudyManifest.Entry, input: SessionInput) throws -> String {
+        struct Material: Encodable {
+            var toolVersion: String
+            var settings: StudySettings
+            var inputSha256: String
+            var eventsSha256: String?
+            var events: String?
+            var muscles: [String]?
+            var renames: [String]
+            var sampleRate: Double?
+            var labels: [String]
+        }
+        let inputBytes = try FileInput.contents(of: input.path)
+        var eventsSha: String?
+        var eventsText: String?
+        if case .csv(let path)? = input.events {
+            eventsSha = FileInput.sha256(try FileInput.contents(of: path))
+        } else if input.events != nil {
+            eventsText = entry.events ?? defaultEvents
+        }
+        let material = Material(
+            toolVersion: SynergyAnalysis.toolVersion, settings: settings, inputSha256: FileInput.sha256(inputBytes),
+            eventsSha256: eventsSha, events: eventsText, muscles: input.muscles, renames: input.renames.map { "\($0.old)=\($0.new)" },
+            sampleRate: input.sampleRate, labels: [touchdownLabel, liftoffLabel])
+        return FileInput.sha256(try ReportJSON.encode(material))
+    }
+}
+
+/// The files of one session in the output folder.
+struct SessionFiles {
+    var folder: String
+    var id: String
+    private func file(_ suffix: String) -> String { (folder as NSString).appendingPathComponent(id + suffix) }
+    var json: String { file(".json") }
+    var activations: String { file("_activations.csv") }
+    var figure: String { file(".svg") }
+    var key: String { file(".key") }
+    var error: String { file(".error.json") }
+}
+
+/// What a failed session leaves in the output folder.
+struct SessionFailure: Codable {
+    var id: String
+    var error: String
+}
+
+/// The description of a study run that `synergy merge` reads back: the
+/// manifest's rows and every setting.
+public struct StudyRun: Codable, Sendable, Equatable {
+    public var toolVersion: String
+    public var manifest: StudyReport.ManifestSource
+    public var entries: [StudyManifest.Entry]
+    public var settings: StudySettings
+
+    static func path(in folder: String) -> String { (folder as NSString).appendingPathComponent("run.json") }
+
+    func jsonData() throws -> Data { try ReportJSON.encode(self) }
+
+    /// Reads `OUTDIR/run.json`.
+    public static func read(folder: String) throws -> StudyRun {
+        let path = Self.path(in: folder)
+        let data = try FileInput.contents(of: path)
+        do {
+            return try ReportJSON.decode(data)
+        } catch {
+            throw InputError(file: path, "is not the run description of a study (written by 'synergy batch')")
+        }
+    }
+}
+
+/// Hands out indices 0..<count to worker threads.
+final class WorkQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private let count: Int
+    init(count: Int) { self.count = count }
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextIndex < count else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+}
+
+/// Results filled in by worker threads, each slot once.
+final class ResultSlots<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Value?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Value, then report: (Value) -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[index] = value
+        report(value)
+    }
+    var values: [Value] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0! }
+    }
+}

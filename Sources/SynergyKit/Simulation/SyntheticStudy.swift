@@ -1,0 +1,111 @@
+import Foundation
+
+/// A synthetic study with a planted group-level merging, the test bed for
+/// `batch`: groups of subjects recorded at several time points.
+///
+/// - One set of k group synergies W (as `SyntheticRecording` plants them).
+/// - Each subject's synergies are W with every weight scaled by
+///   max(0, 1 + v·g), g standard normal, v the subject variability, then
+///   unit-normalised; a subject keeps them across sessions.
+/// - The first group ("control", the reference) keeps its k synergies at
+///   every time point. In the other groups ("training", "group3", …) the first
+///   time point has the k synergies too, and from the second on synergies
+///   k−2 and k−1 are merged into one (weights summed, a single burst midway):
+///   k − 1 synergies, one of them a merging of two of the reference's.
+/// - With three or more time points, every third subject (the 3rd, 6th, …)
+///   misses the last one, so subjects have different numbers of sessions.
+/// Every recording draws its own strides and noise from (seed, subject, time point).
+public struct SyntheticStudy: Sendable {
+    public struct Settings: Codable, Sendable, Equatable {
+        public var recording = SimulationSettings()
+        public var groups = 2
+        public var subjectsPerGroup = 4
+        public var timePoints = 3
+        /// Weeks between time points, for the labels week0, week8, ….
+        public var weeksBetween = 8
+        public var subjectVariability = 0.1
+
+        public init() {}
+
+        public var problem: String? {
+            if let problem = recording.problem { return problem }
+            if groups < 1 { return "a study needs at least 1 group" }
+            if subjectsPerGroup < 1 { return "a study needs at least 1 subject per group" }
+            if timePoints < 1 { return "a study needs at least 1 time point" }
+            if groups > 1, timePoints > 1, recording.synergies < 3 {
+                return "the planted merging needs at least 3 synergies"
+            }
+            if !(subjectVariability >= 0 && subjectVariability < 1) { return "the subject variability must be in [0, 1)" }
+            return nil
+        }
+    }
+
+    public struct Session: Sendable {
+        public var subject: String
+        public var group: String
+        public var session: String
+        public var recording: SyntheticRecording
+        /// Whether this session carries the planted merging.
+        public var merged: Bool
+    }
+
+    public var settings: Settings
+    /// The group synergies W (muscles × k, unit columns).
+    public var weights: Matrix
+    /// The synergies merged in the trained groups' later sessions.
+    public var mergedSynergies: [Int]
+    public var sessions: [Session]
+
+    public static func groupName(_ index: Int) -> String {
+        index == 0 ? "control" : index == 1 ? "training" : "group\(index + 1)"
+    }
+
+    public init(_ settings: Settings) {
+        precondition(settings.problem == nil, settings.problem ?? "")
+        self.settings = settings
+        var random = SeededGenerator(seed: settings.recording.seed)
+        let base = SyntheticRecording.plantedWeights(settings.recording, &random)
+        weights = base
+        let (m, k) = (settings.recording.muscles, settings.recording.synergies)
+        mergedSynergies = [k - 2, k - 1]
+        let phases = SyntheticRecording.evenPhases(k)
+        var sessions = [Session]()
+        for g in 0..<settings.groups {
+            for s in 0..<settings.subjectsPerGroup {
+                let subjectIndex = g * settings.subjectsPerGroup + s
+                let subject = String(format: "S%02d", subjectIndex + 1)
+                var draw = SeededGenerator(seed: settings.recording.seed, rank: subjectIndex, replicate: -1)
+                var own = base
+                for i in 0..<m {
+                    for j in 0..<k { own[i, j] *= max(0, 1 + settings.subjectVariability * Self.gaussian(&draw)) }
+                }
+                own = SyntheticRecording.unitColumns(own)
+                let points = settings.timePoints >= 3 && s % 3 == 2 ? settings.timePoints - 1 : settings.timePoints
+                for t in 0..<points {
+                    var recordingSettings = settings.recording
+                    var seeds = SeededGenerator(seed: settings.recording.seed, rank: subjectIndex, replicate: t)
+                    recordingSettings.seed = seeds.next()
+                    let merged = g > 0 && t > 0 && k >= 3
+                    let recording: SyntheticRecording
+                    if merged {
+                        var columns = (0..<(k - 2)).map { own.column($0) }
+                        columns.append((0..<m).map { own[$0, k - 2] + own[$0, k - 1] })
+                        let w = SyntheticRecording.unitColumns(Matrix(rows: m, columns: k - 1, elements: columns.flatMap { $0 }))
+                        recording = SyntheticRecording(recordingSettings, weights: w,
+                                                       phases: Array(phases[0..<(k - 2)]) + [(phases[k - 2] + phases[k - 1]) / 2])
+                    } else {
+                        recording = SyntheticRecording(recordingSettings, weights: own, phases: phases)
+                    }
+                    sessions.append(Session(subject: subject, group: Self.groupName(g),
+                                            session: "week\(t * settings.weeksBetween)", recording: recording, merged: merged))
+                }
+            }
+        }
+        self.sessions = sessions
+    }
+
+    static func gaussian(_ random: inout SeededGenerator) -> Double {
+        let u = random.nextOpenUnit(), v = random.nextUnit()
+        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+    }
+}
