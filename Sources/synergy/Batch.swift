@@ -59,9 +59,7 @@ struct Batch: ParsableCommand {
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         _ = try parsedShard()
-        if events != nil || normalise != nil {
-            try preprocessingOptions.checkRawOnly(others: (events != nil ? ["--events"] : []) + (normalise != nil ? ["--normalise"] : []))
-        }
+        try preprocessingOptions.checkRawOnly(others: (events != nil ? ["--events"] : []) + (normalise != nil ? ["--normalise"] : []))
     }
 
     /// (index 0-based, count) of --shard i/N.

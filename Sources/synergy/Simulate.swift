@@ -195,18 +195,18 @@ struct Simulate: ParsableCommand {
         for session in simulated.sessions {
             let name = "\(session.subject)_\(session.session)"
             try OutputFiles.write(try sessionFiles(session.recording, prefix: (output as NSString).appendingPathComponent(name),
-                                                   format: chosen))
+                                                   format: chosen, noteDroppedEvents: false))
             let file = name + (chosen == .csv ? ".csv" : ".c3d")
             manifest += "\(session.subject),\(session.group),\(session.session),\(file),\(name)_events.csv\n"
         }
         let truth = StudyTruth(
             toolVersion: SynergyAnalysis.toolVersion, settings: simulated.settings,
-            muscles: simulated.sessions.first?.recording.recording.channelNames ?? [],
+            muscles: (0..<studySettings.recording.muscles).map(SyntheticRecording.muscleName),
             groupWeights: (0..<simulated.weights.columns).map { simulated.weights.column($0) },
             mergedSynergies: simulated.mergedSynergies,
             sessions: simulated.sessions.map {
                 .init(subject: $0.subject, group: $0.group, session: $0.session, merged: $0.merged,
-                      weights: (0..<$0.recording.weights.columns).map($0.recording.weights.column))
+                      weights: (0..<$0.weights.columns).map($0.weights.column))
             })
         let paths = (manifest: (output as NSString).appendingPathComponent("manifest.csv"),
                      truth: (output as NSString).appendingPathComponent("study_truth.json"))
@@ -232,7 +232,7 @@ struct Simulate: ParsableCommand {
 
     /// PREFIX.csv and/or PREFIX.c3d, PREFIX_events.csv and PREFIX_truth.json of one recording.
     private func sessionFiles(_ simulated: SyntheticRecording, prefix: String,
-                              format: Format? = nil) throws -> [(path: String, contents: Data)] {
+                              format: Format? = nil, noteDroppedEvents: Bool = true) throws -> [(path: String, contents: Data)] {
         let format = format ?? self.format ?? .both
         let paths = (csv: prefix + ".csv", c3d: prefix + ".c3d", events: prefix + "_events.csv", truth: prefix + "_truth.json")
         var recording = simulated.recording
@@ -254,8 +254,10 @@ struct Simulate: ParsableCommand {
             // A C3D EVENT group holds at most 255 events; longer recordings keep theirs in the events CSV only.
             if recording.events.count > 255 {
                 recording.events = []
-                FileHandle.standardError.write(Data(("synergy: note: \(simulated.events.cycleCount) strides are more than a "
-                    + "C3D EVENT group holds; \(paths.c3d) has no events (use \(paths.events))\n").utf8))
+                if noteDroppedEvents {
+                    FileHandle.standardError.write(Data(("synergy: note: \(simulated.events.cycleCount) strides are more "
+                        + "than a C3D EVENT group holds; \(paths.c3d) has no events (use \(paths.events))\n").utf8))
+                }
             }
             files.append((paths.c3d, try C3DFile.encode(recording, samplesPerFrame: perFrame)))
         }

@@ -96,7 +96,7 @@ final class StudyCLITests: XCTestCase {
         func centroid(_ cluster: [String: Any]) -> [Double] { cluster["centroid"] as? [Double] ?? [] }
         // Each reference cluster's planted synergy.
         let reference = try clusters("control week0")
-        let plantedOf = try reference.map { cluster -> Int in
+        let plantedOf = reference.map { cluster -> Int in
             let similarities = planted.map { cosine(centroid(cluster), $0) }
             let best = similarities.indices.max { similarities[$0] < similarities[$1] }!
             XCTAssertGreaterThanOrEqual(similarities[best], 0.95)

@@ -12,8 +12,13 @@ extension KMeans {
         let count: Int
         let dimension: Int
         let capacity: Int
+        /// The dimension rounded up to a multiple of 4: points and centroids are
+        /// stored with zeros after their d coordinates, so a distance is a sum of
+        /// SIMD4 lanes (the padding adds exact zeros).
+        let padded: Int
 
-        private let centroids: UnsafeMutablePointer<Double>    // capacity × d
+        private let points: UnsafeMutablePointer<Double>       // n × padded, the data being clustered
+        private let centroids: UnsafeMutablePointer<Double>    // capacity × padded
         private let distances: UnsafeMutablePointer<Double>    // n × k, row i = point i
         private let assignments: UnsafeMutablePointer<Int>     // n
         private let sizes: UnsafeMutablePointer<Int>           // capacity
@@ -34,6 +39,7 @@ extension KMeans {
 
             /// As a `Clustering`, optionally renumbered by smallest point index.
             func clustering(dimension d: Int, canonical: Bool) -> Clustering {
+                // `centroids` holds k rows of d (the padding is dropped when a run is kept).
                 var label = Array(0..<k)
                 if canonical {
                     label = [Int](repeating: -1, count: k)
@@ -55,8 +61,11 @@ extension KMeans {
             self.count = count
             self.dimension = dimension
             self.capacity = capacity
-            centroids = .allocate(capacity: capacity * dimension)
-            centroids.initialize(repeating: 0, count: capacity * dimension)
+            padded = (dimension + 3) / 4 * 4
+            points = .allocate(capacity: count * padded)
+            points.initialize(repeating: 0, count: count * padded)
+            centroids = .allocate(capacity: capacity * padded)
+            centroids.initialize(repeating: 0, count: capacity * padded)
             distances = .allocate(capacity: count * capacity)
             distances.initialize(repeating: 0, count: count * capacity)
             assignments = .allocate(capacity: count)
@@ -70,6 +79,7 @@ extension KMeans {
         }
 
         deinit {
+            points.deallocate()
             centroids.deallocate()
             distances.deallocate()
             assignments.deallocate()
@@ -87,16 +97,24 @@ extension KMeans {
         /// is all the gap statistic's reference sets need.
         func runReplicates(_ data: PointSet, k: Int, replicates: Range<Int>, maximumIterations: Int,
                            seed: UInt64, keepClustering: Bool) {
-            precondition(data.count == count && data.dimension == dimension && k >= 1 && k <= capacity)
-            data.values.withUnsafeBufferPointer { buffer in
-                let x = buffer.baseAddress!
-                for replicate in replicates {
-                    var generator = SeededGenerator(seed: seed, rank: k, replicate: replicate)
-                    sampleStart(x, k: k, generator: &generator)
-                    let run = run(x, k: k, maximumIterations: maximumIterations)
-                    if run.withinSumOfSquares < best.withinSumOfSquares {
-                        keep(run, k: k, replicate: replicate, keepClustering: keepClustering)
-                    }
+            precondition(k >= 1 && k <= capacity)
+            load(data)
+            for replicate in replicates {
+                var generator = SeededGenerator(seed: seed, rank: k, replicate: replicate)
+                sampleStart(k: k, generator: &generator)
+                let run = run(k: k, maximumIterations: maximumIterations)
+                if run.withinSumOfSquares < best.withinSumOfSquares {
+                    keep(run, k: k, replicate: replicate, keepClustering: keepClustering)
+                }
+            }
+        }
+
+        /// Copies `data` into the padded point buffer.
+        func load(_ data: PointSet) {
+            precondition(data.count == count && data.dimension == dimension)
+            data.values.withUnsafeBufferPointer { values in
+                for i in 0..<count {
+                    (points + i * padded).update(from: values.baseAddress! + i * dimension, count: dimension)
                 }
             }
         }
@@ -110,25 +128,31 @@ extension KMeans {
             best.k = k
             if keepClustering {
                 best.assignments = Array(UnsafeBufferPointer(start: assignments, count: count))
-                best.centroids = Array(UnsafeBufferPointer(start: centroids, count: k * dimension))
+                best.centroids = (0..<k).flatMap { j in
+                    Array(UnsafeBufferPointer(start: centroids + j * padded, count: dimension))
+                }
             }
         }
 
         /// Sets the first centroids (k × d, row-major).
         func setCentroids(_ values: [Double]) {
             precondition(values.count % dimension == 0 && values.count / dimension <= capacity)
-            centroids.update(from: values, count: values.count)
+            for j in 0..<(values.count / dimension) {
+                values.withUnsafeBufferPointer {
+                    (centroids + j * padded).update(from: $0.baseAddress! + j * dimension, count: dimension)
+                }
+            }
         }
 
         /// MATLAB's 'sample' start: k distinct points, uniformly at random
         /// (the first k steps of a Fisher–Yates shuffle of the point indices),
         /// in the order drawn.
-        private func sampleStart(_ x: UnsafePointer<Double>, k: Int, generator: inout SeededGenerator) {
+        private func sampleStart(k: Int, generator: inout SeededGenerator) {
             for i in 0..<count { order[i] = i }
             for j in 0..<k {
                 let pick = j + Self.uniformIndex(below: count - j, &generator)
                 (order[j], order[pick]) = (order[pick], order[j])
-                (centroids + j * dimension).update(from: x + order[j] * dimension, count: dimension)
+                (centroids + j * padded).update(from: points + order[j] * padded, count: padded)
             }
         }
 
@@ -150,18 +174,18 @@ extension KMeans {
             var withinSumOfSquares: Double
         }
 
-        /// Lloyd's batch iterations from the centroids in the buffer; see `KMeans`.
-        func run(_ x: UnsafePointer<Double>, k: Int, maximumIterations: Int) -> Run {
+        /// Lloyd's batch iterations on the loaded points from the centroids in the buffer; see `KMeans`.
+        func run(k: Int, maximumIterations: Int) -> Run {
             let n = count
             for j in 0..<k {
                 changed[j] = true
-                updateDistances(x, cluster: j, k: k)
+                updateDistances(cluster: j, k: k)
             }
             for i in 0..<n { assignments[i] = nearest(i, k: k) }
             var iterations = 0
             var converged = false
             while true {
-                updateCentroids(x, k: k)
+                updateCentroids(k: k)
                 iterations += 1
                 for j in 0..<k { changed[j] = false }
                 var moved = false
@@ -179,7 +203,7 @@ extension KMeans {
                     break
                 }
                 if iterations >= maximumIterations {
-                    updateCentroids(x, k: k)
+                    updateCentroids(k: k)
                     break
                 }
             }
@@ -197,46 +221,48 @@ extension KMeans {
             return best
         }
 
-        /// Squared distance of every point to centroid j, each a sum over
-        /// coordinates in order; four points at a time, for independent
-        /// accumulators (the same numbers as one at a time).
-        private func updateDistances(_ x: UnsafePointer<Double>, cluster j: Int, k: Int) {
-            let d = dimension
-            let c = centroids + j * d
-            var i = 0
-            while i + 4 <= count {
-                let p = x + i * d
-                var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
-                for t in 0..<d {
-                    let ct = c[t]
-                    let (e0, e1, e2, e3) = (p[t] - ct, p[d + t] - ct, p[2 * d + t] - ct, p[3 * d + t] - ct)
-                    s0 += e0 * e0
-                    s1 += e1 * e1
-                    s2 += e2 * e2
-                    s3 += e3 * e3
+        /// Squared distance of every point to centroid j: the sum of the
+        /// squared differences in SIMD4 lanes, the lanes added at the end
+        /// (written out for 9 to 16 coordinates, the usual muscle counts).
+        private func updateDistances(cluster j: Int, k: Int) {
+            let lanes = padded / 4
+            let c = UnsafeRawPointer(centroids + j &* padded)
+            let stride = padded &* 8
+            let c0 = c.loadUnaligned(as: SIMD4<Double>.self)
+            let c1 = lanes > 1 ? c.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self) : .zero
+            let c2 = lanes > 2 ? c.loadUnaligned(fromByteOffset: 64, as: SIMD4<Double>.self) : .zero
+            let c3 = lanes > 3 ? c.loadUnaligned(fromByteOffset: 96, as: SIMD4<Double>.self) : .zero
+            var p = UnsafeRawPointer(points)
+            var out = distances + j
+            if lanes == 4 || lanes == 3 {
+                for _ in 0..<count {
+                    let d0 = p.loadUnaligned(as: SIMD4<Double>.self) - c0
+                    let d1 = p.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self) - c1
+                    let d2 = p.loadUnaligned(fromByteOffset: 64, as: SIMD4<Double>.self) - c2
+                    let d3 = lanes == 4 ? p.loadUnaligned(fromByteOffset: 96, as: SIMD4<Double>.self) - c3 : .zero
+                    out.pointee = ((d0 * d0 + d1 * d1) + (d2 * d2 + d3 * d3)).sum()
+                    p += stride
+                    out += k
                 }
-                distances[i * k + j] = s0
-                distances[(i + 1) * k + j] = s1
-                distances[(i + 2) * k + j] = s2
-                distances[(i + 3) * k + j] = s3
-                i += 4
+                return
             }
-            while i < count {
-                let p = x + i * d
-                var sum = 0.0
-                for t in 0..<d {
-                    let difference = p[t] - c[t]
+            for _ in 0..<count {
+                var sum = SIMD4<Double>()
+                for q in 0..<lanes {
+                    let difference = p.loadUnaligned(fromByteOffset: q &* 32, as: SIMD4<Double>.self)
+                        - c.loadUnaligned(fromByteOffset: q &* 32, as: SIMD4<Double>.self)
                     sum += difference * difference
                 }
-                distances[i * k + j] = sum
-                i += 1
+                out.pointee = sum.sum()
+                p += stride
+                out += k
             }
         }
 
         /// Moves each changed cluster's centroid to the mean of its points,
         /// refreshes its distances, then fills the empty ones by the singleton rule.
-        private func updateCentroids(_ x: UnsafePointer<Double>, k: Int) {
-            let d = dimension
+        private func updateCentroids(k: Int) {
+            let d = padded
             for j in 0..<k where changed[j] {
                 sizes[j] = 0
                 (centroids + j * d).update(repeating: 0, count: d)
@@ -245,20 +271,20 @@ extension KMeans {
                 let j = assignments[i]
                 guard changed[j] else { continue }
                 sizes[j] += 1
-                let (c, p) = (centroids + j * d, x + i * d)
+                let (c, p) = (centroids + j * d, points + i * d)
                 for t in 0..<d { c[t] += p[t] }
             }
             for j in 0..<k where changed[j] && sizes[j] > 0 {
                 let (c, size) = (centroids + j * d, Double(sizes[j]))
                 for t in 0..<d { c[t] /= size }
-                updateDistances(x, cluster: j, k: k)
+                updateDistances(cluster: j, k: k)
             }
-            for j in 0..<k where changed[j] && sizes[j] == 0 { fillEmpty(x, cluster: j, k: k) }
+            for j in 0..<k where changed[j] && sizes[j] == 0 { fillEmpty(cluster: j, k: k) }
         }
 
         /// MATLAB's 'singleton' rule for the empty cluster j.
-        private func fillEmpty(_ x: UnsafePointer<Double>, cluster j: Int, k: Int) {
-            let d = dimension
+        private func fillEmpty(cluster j: Int, k: Int) {
+            let d = padded
             var (lonely, farthest) = (0, -Double.infinity)
             for i in 0..<count {
                 let distance = distances[i * k + assignments[i]]
@@ -270,21 +296,21 @@ extension KMeans {
                 from = (0..<k).first { sizes[$0] > 1 }!
                 lonely = (0..<count).first { assignments[$0] == from }!
             }
-            (centroids + j * d).update(from: x + lonely * d, count: d)
+            (centroids + j * d).update(from: points + lonely * d, count: d)
             sizes[j] = 1
             assignments[lonely] = j
-            updateDistances(x, cluster: j, k: k)
+            updateDistances(cluster: j, k: k)
             // The cluster that gave the point: its mean over the points it keeps.
             let c = centroids + from * d
             c.update(repeating: 0, count: d)
             sizes[from] = 0
             for i in 0..<count where assignments[i] == from {
                 sizes[from] += 1
-                for t in 0..<d { c[t] += x[i * d + t] }
+                for t in 0..<d { c[t] += points[i * d + t] }
             }
             let size = Double(sizes[from])
             for t in 0..<d { c[t] /= size }
-            updateDistances(x, cluster: from, k: k)
+            updateDistances(cluster: from, k: k)
             changed[from] = true
         }
     }

@@ -125,10 +125,9 @@ public enum KMeans {
         precondition(k >= 1 && k <= data.count && initialCentroids.allSatisfy { $0.count == data.dimension })
         precondition(maximumIterations >= 1)
         let workspace = Workspace(count: data.count, dimension: data.dimension, capacity: k)
+        workspace.load(data)
         workspace.setCentroids(initialCentroids.flatMap { $0 })
-        let run = data.values.withUnsafeBufferPointer {
-            workspace.run($0.baseAddress!, k: k, maximumIterations: maximumIterations)
-        }
+        let run = workspace.run(k: k, maximumIterations: maximumIterations)
         workspace.keep(run, k: k, replicate: 0, keepClustering: true)
         return workspace.best.clustering(dimension: data.dimension, canonical: false)
     }

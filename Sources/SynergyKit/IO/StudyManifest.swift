@@ -34,6 +34,10 @@ public struct StudyManifest: Sendable, Equatable {
     public var sha256: String
     public var entries: [Entry]
 
+    public init(path: String, sha256: String, entries: [Entry]) {
+        (self.path, self.sha256, self.entries) = (path, sha256, entries)
+    }
+
     /// The folder session paths are relative to.
     public var folder: String { (path as NSString).deletingLastPathComponent }
 

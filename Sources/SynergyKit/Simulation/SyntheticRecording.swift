@@ -68,6 +68,11 @@ public struct SyntheticRecording: Sendable {
     public static let muscleNames = ["LatDor", "EO", "RA", "ES", "GLUT", "TFL", "VM", "VL", "RF", "HAM", "TA",
                                      "MGN", "LGN", "SOL", "PL"]
 
+    /// The name of muscle `index`: the paper's 15, then M16, M17, ….
+    public static func muscleName(_ index: Int) -> String {
+        index < muscleNames.count ? muscleNames[index] : "M\(index + 1)"
+    }
+
     /// A recording with synergies planted as the settings say.
     public init(_ settings: SimulationSettings) {
         var random = SeededGenerator(seed: settings.seed)
@@ -116,7 +121,7 @@ public struct SyntheticRecording: Sendable {
             return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
         }
         let (m, k) = (settings.muscles, w.columns)
-        let names = (0..<m).map { $0 < Self.muscleNames.count ? Self.muscleNames[$0] : "M\($0 + 1)" }
+        let names = (0..<m).map(Self.muscleName)
         weights = w
         self.phases = phases
 

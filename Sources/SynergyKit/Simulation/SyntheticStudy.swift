@@ -40,13 +40,20 @@ public struct SyntheticStudy: Sendable {
         }
     }
 
+    /// One planned session; its recording is drawn when asked for, so a large
+    /// study is written one recording at a time.
     public struct Session: Sendable {
         public var subject: String
         public var group: String
         public var session: String
-        public var recording: SyntheticRecording
         /// Whether this session carries the planted merging.
         public var merged: Bool
+        /// The session's planted synergies (muscles × k, unit columns) and burst phases.
+        public var weights: Matrix
+        public var phases: [Double]
+        public var settings: SimulationSettings
+
+        public var recording: SyntheticRecording { SyntheticRecording(settings, weights: weights, phases: phases) }
     }
 
     public var settings: Settings
@@ -86,18 +93,16 @@ public struct SyntheticStudy: Sendable {
                     var seeds = SeededGenerator(seed: settings.recording.seed, rank: subjectIndex, replicate: t)
                     recordingSettings.seed = seeds.next()
                     let merged = g > 0 && t > 0 && k >= 3
-                    let recording: SyntheticRecording
+                    var session = Session(subject: subject, group: Self.groupName(g), session: "week\(t * settings.weeksBetween)",
+                                          merged: merged, weights: own, phases: phases, settings: recordingSettings)
                     if merged {
                         var columns = (0..<(k - 2)).map { own.column($0) }
                         columns.append((0..<m).map { own[$0, k - 2] + own[$0, k - 1] })
-                        let w = SyntheticRecording.unitColumns(Matrix(rows: m, columns: k - 1, elements: columns.flatMap { $0 }))
-                        recording = SyntheticRecording(recordingSettings, weights: w,
-                                                       phases: Array(phases[0..<(k - 2)]) + [(phases[k - 2] + phases[k - 1]) / 2])
-                    } else {
-                        recording = SyntheticRecording(recordingSettings, weights: own, phases: phases)
+                        session.weights = SyntheticRecording.unitColumns(Matrix(rows: m, columns: k - 1,
+                                                                                elements: columns.flatMap { $0 }))
+                        session.phases = Array(phases[0..<(k - 2)]) + [(phases[k - 2] + phases[k - 1]) / 2]
                     }
-                    sessions.append(Session(subject: subject, group: Self.groupName(g),
-                                            session: "week\(t * settings.weeksBetween)", recording: recording, merged: merged))
+                    sessions.append(session)
                 }
             }
         }
