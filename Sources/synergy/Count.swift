@@ -18,15 +18,8 @@ struct Count: ParsableCommand {
         let envelope = try session.readEnvelope()
         var chosen = session.resolvedProtocol
         chosen.criterion = rankOptions.criterion(for: session.source.protocolName)
-        let muscles = envelope.muscles.count
-        let highest = rankOptions.maxRank ?? chosen.maxRank.maxRank(muscles: muscles)
-        guard highest <= muscles else {
-            throw InputError(file: envelope.path, "--max-rank \(highest) is more than its \(muscles) muscles")
-        }
-        if chosen.criterion.kind == .linearity, highest < 3 {
-            throw InputError(file: envelope.path, "curve linearity needs a sweep of at least 3 ranks (max rank is \(highest))")
-        }
         let analysis = SynergyAnalysis(envelope: envelope, protocol: chosen, seed: session.seed, threads: session.threads)
+        let highest = try analysis.highestRank(requested: rankOptions.maxRank)
         let outcome = analysis.count(maxRank: highest, activationsFile: session.activationsPath?.name ?? "")
         let rule = Self.describe(chosen.criterion)
         if let count = outcome.report.count {

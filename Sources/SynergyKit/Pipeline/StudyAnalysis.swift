@@ -228,13 +228,11 @@ public enum StudyAnalysis {
                 clustering.assignments[point]
         }
         let clusters = (0..<evaluation.chosenK).map { c -> StudyReport.Cluster in
-            let members = owners.enumerated().filter { clustering.assignments[$0.offset] == c }.map { _, owner in
-                StudyReport.Member(session: sessions[group.members[owner.member].index].id, synergy: owner.synergy)
-            }
-            var names = [String]()
-            for owner in owners.enumerated() where clustering.assignments[owner.offset] == c {
-                let subject = group.members[owner.element.member].subject
-                if !names.contains(subject) { names.append(subject) }
+            var members = [StudyReport.Member](), names = [String]()
+            for (point, owner) in owners.enumerated() where clustering.assignments[point] == c {
+                let member = group.members[owner.member]
+                members.append(StudyReport.Member(session: sessions[member.index].id, synergy: owner.synergy))
+                if !names.contains(member.subject) { names.append(member.subject) }
             }
             let share = Double(names.count) / Double(subjects)
             return StudyReport.Cluster(index: c, centroid: clustering.centroids[c], size: members.count, subjects: names,

@@ -103,15 +103,8 @@ public struct StudyBatch: Sendable {
                 return SessionOutcome(entry: entry, status: .reused, count: report.count, seconds: seconds())
             }
             let envelope = try input.envelope(settings: settings.protocol.preprocessing)
-            let muscles = envelope.muscles.count
-            let highest = settings.maxRank ?? settings.protocol.maxRank.maxRank(muscles: muscles)
-            guard highest <= muscles else {
-                throw InputError(file: file, "the max rank \(highest) is more than its \(muscles) muscles")
-            }
-            if settings.protocol.criterion.kind == .linearity, highest < 3 {
-                throw InputError(file: file, "curve linearity needs a sweep of at least 3 ranks (max rank is \(highest))")
-            }
             let analysis = SynergyAnalysis(envelope: envelope, protocol: settings.protocol, seed: settings.seed, threads: threads)
+            let highest = try analysis.highestRank(requested: settings.maxRank)
             let outcome = analysis.count(maxRank: highest, activationsFile: (files.activations as NSString).lastPathComponent)
             var report = outcome.report
             report.input.path = entry.path

@@ -28,6 +28,20 @@ public struct SynergyAnalysis: Sendable {
         return outcome(command: "extract", fits: fits, count: nil, reported: fits[0], activationsFile: activationsFile)
     }
 
+    /// The highest rank of a sweep: `requested` (`--max-rank`) or the protocol's
+    /// rule, checked against the envelope's muscles and the criterion's needs.
+    public func highestRank(requested: Int?) throws -> Int {
+        let muscles = envelope.muscles.count
+        let highest = requested ?? `protocol`.maxRank.maxRank(muscles: muscles)
+        guard highest <= muscles else {
+            throw InputError(file: envelope.path, "--max-rank \(highest) is more than its \(muscles) muscles")
+        }
+        if `protocol`.criterion.kind == .linearity, highest < 3 {
+            throw InputError(file: envelope.path, "curve linearity needs a sweep of at least 3 ranks (max rank is \(highest))")
+        }
+        return highest
+    }
+
     /// Fits ranks 1…maxRank and counts the synergies by the protocol's criterion.
     /// The synergies reported are those of `reportedRank` when given (at most
     /// `maxRank`), else of the count; when no rank satisfies the criterion,

@@ -68,6 +68,12 @@ public struct SyntheticRecording: Sendable {
     public static let muscleNames = ["LatDor", "EO", "RA", "ES", "GLUT", "TFL", "VM", "VL", "RF", "HAM", "TA",
                                      "MGN", "LGN", "SOL", "PL"]
 
+    /// A standard normal draw (Box–Muller).
+    static func gaussian(_ random: inout SeededGenerator) -> Double {
+        let u = random.nextOpenUnit(), v = random.nextUnit()
+        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+    }
+
     /// The name of muscle `index`: the paper's 15, then M16, M17, ….
     public static func muscleName(_ index: Int) -> String {
         index < muscleNames.count ? muscleNames[index] : "M\(index + 1)"
@@ -115,11 +121,7 @@ public struct SyntheticRecording: Sendable {
         precondition(settings.problem == nil, settings.problem ?? "")
         precondition(w.rows == settings.muscles && w.columns == phases.count)
         self.settings = settings
-        func gaussian() -> Double {
-            // Box–Muller.
-            let u = random.nextOpenUnit(), v = random.nextUnit()
-            return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-        }
+        func gaussian() -> Double { Self.gaussian(&random) }
         let (m, k) = (settings.muscles, w.columns)
         let names = (0..<m).map(Self.muscleName)
         weights = w

@@ -84,7 +84,7 @@ public struct SyntheticStudy: Sendable {
                 var draw = SeededGenerator(seed: settings.recording.seed, rank: subjectIndex, replicate: -1)
                 var own = base
                 for i in 0..<m {
-                    for j in 0..<k { own[i, j] *= max(0, 1 + settings.subjectVariability * Self.gaussian(&draw)) }
+                    for j in 0..<k { own[i, j] *= max(0, 1 + settings.subjectVariability * SyntheticRecording.gaussian(&draw)) }
                 }
                 own = SyntheticRecording.unitColumns(own)
                 let points = settings.timePoints >= 3 && s % 3 == 2 ? settings.timePoints - 1 : settings.timePoints
@@ -107,10 +107,5 @@ public struct SyntheticStudy: Sendable {
             }
         }
         self.sessions = sessions
-    }
-
-    static func gaussian(_ random: inout SeededGenerator) -> Double {
-        let u = random.nextOpenUnit(), v = random.nextUnit()
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
     }
 }
