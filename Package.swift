@@ -47,3 +47,13 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets for the readers (Scripts/fuzz.sh). They exist only when
+// SYNERGY_FUZZ=1, as they build only with --sanitize=fuzzer, which supplies main.
+if Context.environment["SYNERGY_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["SynergyKit"], path: "Fuzz/Support"))
+    for reader in ["CSV", "C3D", "Events", "Manifest"] {
+        package.targets.append(.executableTarget(name: "Fuzz\(reader)", dependencies: ["FuzzSupport", "SynergyKit"],
+                                                 path: "Fuzz/\(reader)"))
+    }
+}

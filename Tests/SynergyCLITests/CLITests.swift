@@ -103,6 +103,33 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["nan.csv"])
     }
 
+    /// An output path naming an input (as given, through "./", or through a
+    /// symbolic link) is refused before anything is written.
+    func testAnInputIsNeverOverwritten() throws {
+        let folder = try temporaryFolder()
+        let envelope = folder.appendingPathComponent("in.csv")
+        try FileManager.default.copyItem(atPath: subject, toPath: envelope.path)
+        let raw = folder.appendingPathComponent("raw.csv")
+        try FileManager.default.copyItem(at: ToolRunner.repository.appendingPathComponent("Datasets/musclesyneRgies/RAW_EMG_ID0012_TW_01.csv"),
+                                         to: raw)
+        let link = folder.appendingPathComponent("link.csv")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: raw)
+        let before = try [envelope, raw].map { try sha256sum($0.path) }
+        let cases: [([String], String)] = [
+            (["count", envelope.path, "--input", "envelope", "--max-rank", "2", "-o", envelope.path], "in.csv"),
+            (["preprocess", raw.path, "-o", folder.path + "/./raw.csv"], "raw.csv"),
+            (["preprocess", link.path, "-o", raw.path], "raw.csv"),
+        ]
+        for (arguments, named) in cases {
+            let run = try synergy(arguments)
+            XCTAssertEqual(run.status, 2, "\(arguments): \(run.stderr)")
+            XCTAssertTrue(run.stderr.contains("\(named): is an input of this run and will not be overwritten"), run.stderr)
+            XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
+        }
+        XCTAssertEqual(try [envelope, raw].map { try sha256sum($0.path) }, before)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), ["in.csv", "link.csv", "raw.csv"])
+    }
+
     private func sha256sum(_ path: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")

@@ -74,6 +74,7 @@ struct DelimitedTable {
             header = headerText.split(whereSeparator: { $0 == " " }).map(unquote)
         }
         let width = header.count
+        guard width > 0 else { throw InputError(file: path, line: lineNumber, "the header names no columns") }
         position = lineEnd
         var columns = [[Double]](repeating: [], count: width)
         // Rows are about as long as the header line's numbers; reserve from the file size.
@@ -85,8 +86,8 @@ struct DelimitedTable {
             guard position < end else { break }
             var column = 0
             while true {
-                if delimiter == .whitespace { while text[position] == 32 { position += 1 } }
-                if isLineEnd(text[position]) {
+                while text[position] == 32 || text[position] == 9 && delimiter != .character(9) { position += 1 }
+                if isLineEnd(text[position]) || delimiter != .whitespace && text[position] == delimiterByte(delimiter) {
                     if delimiter == .whitespace, column > 0 { break }
                     throw InputError(file: path, line: lineNumber, column: column < width ? header[column] : nil,
                                      "empty field")
@@ -94,9 +95,12 @@ struct DelimitedTable {
                 guard column < width else {
                     throw InputError(file: path, line: lineNumber, "has more than the header's \(width) fields")
                 }
+                // strtod would skip white space, line ends included, before a number: a field
+                // starting with any (vertical tab, form feed) is not a number.
                 let start = text.baseAddress! + position
-                var stop: UnsafeMutablePointer<CChar>?
-                let value = start.withMemoryRebound(to: CChar.self, capacity: 1) { strtod($0, &stop) }
+                var stop: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(OpaquePointer(start))
+                let value = (9...13).contains(text[position])
+                    ? .nan : start.withMemoryRebound(to: CChar.self, capacity: 1) { strtod($0, &stop) }
                 var consumed = UnsafeRawPointer(stop!) - UnsafeRawPointer(start)
                 while text[position + consumed] == 32 || text[position + consumed] == 9 && delimiter != .character(9) {
                     consumed += 1

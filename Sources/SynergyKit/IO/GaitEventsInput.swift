@@ -82,7 +82,12 @@ public enum GaitEventsSource: Sendable, Equatable {
 /// Reads a cycles CSV as musclesyneRgies ships them (`touchdown_s,liftoff_s`).
 public enum GaitEventsCSV {
     public static func read(path: String) throws -> GaitEvents {
-        let table = try DelimitedTable.parse(try FileInput.contents(of: path), path: path)
+        try parse(try FileInput.contents(of: path), path: path)
+    }
+
+    /// Parses the bytes of a cycles CSV; `path` only names the source in errors.
+    public static func parse(_ bytes: Data, path: String) throws -> GaitEvents {
+        let table = try DelimitedTable.parse(bytes, path: path)
         guard table.header.count <= 2 else {
             throw InputError(file: path, line: 1, "has \(table.header.count) columns; expected touchdown times "
                              + "and optionally lift-off times (seconds)")

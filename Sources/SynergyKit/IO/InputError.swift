@@ -12,10 +12,20 @@ public struct InputError: Error, CustomStringConvertible, Equatable {
         self.problem = problem
     }
 
+    /// "FILE: line L, column 'C': PROBLEM" on one line: control characters
+    /// quoted from the input (a newline in a label or cell) are escaped.
     public var description: String {
         var place = [String]()
         if let line { place.append("line \(line)") }
         if let column { place.append("column '\(column)'") }
-        return place.isEmpty ? "\(file): \(problem)" : "\(file): \(place.joined(separator: ", ")): \(problem)"
+        let text = place.isEmpty ? "\(file): \(problem)" : "\(file): \(place.joined(separator: ", ")): \(problem)"
+        return text.unicodeScalars.map(Self.escaped).joined()
+    }
+
+    private static func escaped(_ scalar: Unicode.Scalar) -> String {
+        guard scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" else {
+            return String(scalar)
+        }
+        return scalar.escaped(asASCII: true)
     }
 }

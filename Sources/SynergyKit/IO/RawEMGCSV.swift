@@ -97,11 +97,14 @@ enum FileInput {
             throw InputError(file: path, "no such file")
         }
         if isDirectory.boolValue { throw InputError(file: path, "is a directory, not a file") }
+        let data: Data
         do {
-            return try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {
             throw InputError(file: path, "cannot be read")
         }
+        if let identity = FileIdentity(path: path) { FileIdentity.inputs.insert(identity) }
+        return data
     }
 
     static func sha256(_ bytes: Data) -> String {

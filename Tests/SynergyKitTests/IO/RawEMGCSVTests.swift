@@ -50,6 +50,16 @@ final class RawEMGCSVTests: XCTestCase {
         assertError("time,TA,MG\n0,1,2\n", "raw.csv: has 1 data row(s); a recording needs at least 2")
     }
 
+    /// Found by fuzzing: a header of spaces, and fields strtod would have read
+    /// across a line end (it skips leading white space, newlines included).
+    func testFieldsNeverSpanLines() {
+        assertError(" ", "raw.csv: line 1: the header names no columns")
+        assertError("time,TA,MG\n0,1,2\n0.001, \n3,4\n0.002,5,6\n", "raw.csv: line 3, column 'MG': empty field")
+        assertError("time,TA,MG\n0,1,2\n0.001,1,\u{0B}\n7\n", "raw.csv: line 3, column 'MG': '\\u{0B}' is not a number")
+        assertError("time,TA,MG\n0,1,2\n0.001,,3\n", "raw.csv: line 3, column 'TA': empty field")
+        assertError("time\tTA\tMG\n0\t1\t2\n0.001\t\t3\n", "raw.csv: line 3, column 'TA': empty field")
+    }
+
     func testChannelSelectionAndRenaming() throws {
         let recording = try parse("time,TA,MG,SOL\n0,1,2,3\n0.001,4,5,6\n")
         let picked = try recording.selecting(["sol", "TA"])

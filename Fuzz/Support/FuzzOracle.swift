@@ -1,0 +1,27 @@
+import SynergyKit
+
+/// What every fuzz target checks of a reader: bad bytes are refused by an
+/// `InputError` whose message is one line naming the file; any other error,
+/// a trap, a hang or an oversized allocation is a finding.
+public enum FuzzOracle {
+    /// The name the fuzzed input is given in error messages.
+    public static let path = "fuzz-input"
+
+    /// Runs `read`, accepting success or a well-formed `InputError`.
+    public static func expectInputErrorOrSuccess(_ read: () throws -> Void) {
+        do {
+            try read()
+        } catch let error as InputError {
+            let message = error.description
+            precondition(message.hasPrefix(path + ": "), "error does not name the file: \(message)")
+            precondition(!message.contains(where: \.isNewline), "error is not one line: \(message)")
+        } catch {
+            preconditionFailure("a reader threw \(type(of: error)) instead of an InputError: \(error)")
+        }
+    }
+
+    /// The fuzzer's input as bytes.
+    public static func bytes(_ start: UnsafePointer<UInt8>, _ count: Int) -> [UInt8] {
+        Array(UnsafeBufferPointer(start: start, count: count))
+    }
+}
