@@ -141,7 +141,7 @@ final class RawPipelineCLITests: XCTestCase {
         let output = folder.appendingPathComponent("out.json")
         let cases: [([String], String)] = [
             (["count", raw, "--muscles", "TA,XX", "-o", output.path], "RAW_EMG_ID0012_TW_01.csv: no channel named 'XX'"),
-            (["count", huge.path, "-o", output.path], "huge.csv: channel 'A' overflows while filtering (its samples reach 1.7e+308)"),
+            (["count", huge.path, "-o", output.path], "huge.csv: channel 'A' overflows: its samples reach 1.7e+308"),
             (["count", raw, "--protocol", "santuz", "-o", output.path], "give --events CYCLES.csv"),
             (["count", raw, "--protocol", "santuz", "--events", late.path, "-o", output.path],
              "late.csv: touchdown 3 at 9.5 s is outside the recording (0.014–7.631 s)"),

@@ -293,7 +293,8 @@ struct C3DDataLayout {
 }
 
 /// Per-channel names and scaling from the ANALOG group, each parameter
-/// extended by its continuations (LABELS2, SCALE2, …).
+/// extended by its continuations (LABELS2, SCALE2, …). Labels name the
+/// channels, so they must differ (ignoring case), as a CSV's headers must.
 struct C3DAnalogChannels {
     var labels: [String]
     var descriptions: [String]
@@ -314,6 +315,10 @@ struct C3DAnalogChannels {
             throw InputError(file: path, "ANALOG:LABELS names \(labels.count) channels but ANALOG:USED is \(count)")
         }
         labels = Array(labels.prefix(count))
+        var seen = Set<String>()
+        for label in labels where !seen.insert(label.lowercased()).inserted {
+            throw InputError(file: path, column: label, "duplicate channel name in ANALOG:LABELS")
+        }
         descriptions = Self.padded(try parameters.stringsContinued("ANALOG:DESCRIPTIONS") ?? [], count)
         units = Self.padded(try parameters.stringsContinued("ANALOG:UNITS") ?? [], count)
         scales = try Self.perChannel("ANALOG:SCALE", parameters, count, default: 1, unsigned: false, path: path)

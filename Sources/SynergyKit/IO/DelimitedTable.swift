@@ -4,7 +4,8 @@ import Foundation
 /// of numbers, one array per column. The delimiter (comma, tab, semicolon, or
 /// runs of spaces) is detected from the header line. Every field must be a
 /// finite number; a ragged row, text in a numeric field, NaN or Inf is an
-/// `InputError` naming the line and column.
+/// `InputError` naming the line and column. A first line of numbers is a
+/// missing header, not one whose names are numbers.
 struct DelimitedTable {
     var header: [String]
     var columns: [[Double]]
@@ -73,6 +74,10 @@ struct DelimitedTable {
         case .whitespace:
             header = headerText.split(whereSeparator: { $0 == " " }).map(unquote)
         }
+        if header.allSatisfy({ Double($0) != nil }) {
+            throw InputError(file: path, line: lineNumber, "the first line holds numbers, not column names; "
+                             + "the file needs a header row")
+        }
         let width = header.count
         guard width > 0 else { throw InputError(file: path, line: lineNumber, "the header names no columns") }
         position = lineEnd
@@ -118,7 +123,8 @@ struct DelimitedTable {
                         fieldEnd += 1
                     }
                     let field = String(decoding: text[position..<fieldEnd], as: UTF8.self)
-                    throw InputError(file: path, line: lineNumber, column: header[column], "'\(field)' is not a number")
+                    throw InputError(file: path, line: lineNumber, column: header[column],
+                                     field.isEmpty ? "empty field" : "'\(field)' is not a number")
                 }
                 guard value.isFinite else {
                     let field = String(decoding: text[position..<(position + consumed)], as: UTF8.self)

@@ -21,8 +21,10 @@ public struct EnvelopeTable: Sendable, Equatable {
 /// Reads envelope CSV files: a header row, a first column of time or sample
 /// index (finite, strictly increasing), then one column per muscle whose header
 /// is the muscle's name. Values must be finite and non-negative; there must be
-/// at least 2 muscles, no fewer samples than muscles, unique names and no flat
-/// (constant) channel.
+/// at least 2 muscles, no fewer samples than muscles, unique names, no flat
+/// (constant) channel, and values whose squares sum to a normal double (not
+/// beyond about 1e154, not all below about 1e-154). A first line of numbers is
+/// a missing header.
 public enum EnvelopeCSV {
     public static func read(path: String) throws -> EnvelopeTable {
         let bytes = try FileInput.contents(of: path)
@@ -44,6 +46,9 @@ public enum EnvelopeCSV {
         guard header.count >= 3 else {
             throw InputError(file: path, line: 1,
                              "the header has \(header.count) column(s); expected a time column and at least 2 muscles")
+        }
+        if header.allSatisfy({ Double($0) != nil }) {
+            throw InputError(file: path, line: 1, "the first line holds numbers, not column names; the file needs a header row")
         }
         let muscles = Array(header.dropFirst())
         var seen = Set<String>()
@@ -97,6 +102,14 @@ public enum EnvelopeCSV {
             if (1..<sampleCount).allSatisfy({ data[i, $0] == first }) {
                 throw InputError(file: path, column: name, "the channel is flat (every value is \(first))")
             }
+        }
+        // Fits sum the squares of every value; they must neither overflow nor vanish.
+        guard data.elements.reduce(0, { $0 + $1 * $1 }).isNormal else {
+            let peaks = muscles.indices.map { i in (0..<sampleCount).map { data[i, $0] }.max() ?? 0 }
+            let (largest, peak) = peaks.enumerated().max { $0.element < $1.element }!
+            let size = peak > 1 ? "too large" : "too small"
+            throw InputError(file: path, column: muscles[largest], "values reach \(peak), \(size) to square and sum "
+                             + "in double precision; rescale the envelope")
         }
         return EnvelopeTable(path: path, sha256: "", timeHeader: header[0], time: time, muscles: muscles, data: data)
     }

@@ -21,8 +21,9 @@ public enum GaitEventsSource: Sendable, Equatable {
         return .csv(path: text)
     }
 
-    /// The events for `recording`, checked against its time span.
-    public func events(for recording: EMGRecording) throws -> GaitEvents {
+    /// The events for `recording`, checked against its time span and, when the
+    /// protocol cuts cycles, against what `cycles` needs; errors name the events' file.
+    public func events(for recording: EMGRecording, cycles: CycleSettings? = nil) throws -> GaitEvents {
         let events: GaitEvents
         let source: String
         switch self {
@@ -33,7 +34,8 @@ public enum GaitEventsSource: Sendable, Equatable {
             events = try fromRecording(recording, touchdown: touchdown, liftoff: liftoff, context: context)
             source = recording.path
         }
-        if let problem = events.problem(start: recording.startTime, end: recording.endTime) {
+        if let problem = events.problem(start: recording.startTime, end: recording.endTime)
+            ?? cycles.flatMap(events.problem(cutting:)) {
             throw InputError(file: source, problem)
         }
         return events

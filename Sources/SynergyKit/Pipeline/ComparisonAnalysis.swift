@@ -203,7 +203,7 @@ public struct ComparisonAnalysis: Sendable {
                                  + "CYCLES.csv (touchdown and lift-off times) or --events-\(label.lowercased()) c3d")
             }
             return LoadedSide(path: input.path, kind: "raw", sha256: recording.sha256, muscles: recording.channelNames,
-                              recording: recording, events: try input.events?.events(for: recording),
+                              recording: recording, events: try input.events?.events(for: recording, cycles: settings.cycles),
                               settings: settings, cycles: settings.cycles)
         }
     }

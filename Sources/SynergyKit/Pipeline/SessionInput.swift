@@ -76,13 +76,13 @@ public struct SessionInput: Sendable {
 
     /// Runs the preprocessing chain on a recording read from `path`.
     public func preprocess(_ recording: EMGRecording, settings: PreprocessingSettings) throws -> Envelope {
-        let events: GaitEvents? = try settings.cycles == nil ? nil : {
+        let events: GaitEvents? = try settings.cycles.map { cycles in
             guard let source = self.events else {
                 throw InputError(file: path, "the protocol cuts the signal into gait cycles; give --events CYCLES.csv "
                                  + "(touchdown and lift-off times) or --events c3d")
             }
-            return try source.events(for: recording)
-        }()
+            return try source.events(for: recording, cycles: cycles)
+        }
         let others = try normaliseAcross.map { try self.recording(at: $0) }
         for other in others where other.channelNames.map({ $0.lowercased() }) != recording.channelNames.map({ $0.lowercased() }) {
             throw InputError(file: other.path, "--normalise-across: its channels (\(other.channelNames.joined(separator: ", "))) "

@@ -25,6 +25,7 @@ public enum EnvelopeSteps {
     public static func binStarts(count: Int, sampleRate: Double, width: Double) -> [Int] {
         let perBin = width * sampleRate
         guard perBin >= 1 else { return Array(0...count) }
+        guard perBin < Double(count + 1) else { return [0] }  // not one whole bin (and no Int overflow)
         var starts = [Int]()
         var b = 0
         while true {

@@ -40,6 +40,18 @@ public struct GaitEvents: Codable, Sendable, Equatable {
         }
         return nil
     }
+
+    /// Why these events cannot be cut into cycles as `settings` say, or nil.
+    public func problem(cutting settings: CycleSettings) -> String? {
+        if settings.pointsPerPhase.count == 2, liftoffs == nil {
+            return "the events have no lift-offs, which resampling stance and swing separately needs "
+                + "(or give --points-per-cycle N)"
+        }
+        if CycleNormalisation.cycleIndices(self, settings: settings).isEmpty {
+            return "\(cycleCount) gait cycle(s) leave none once the first and last are dropped"
+        }
+        return nil
+    }
 }
 
 /// Time normalisation by gait cycle, as musclesyneRgies' `normEMG`: each

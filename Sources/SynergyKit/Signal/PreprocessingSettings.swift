@@ -70,8 +70,10 @@ public struct FilterStep: Codable, Sendable, Equatable {
     /// Default FIR length: 0.1 s of samples, made odd (101 taps at 1000 Hz,
     /// 201 at 2000 Hz); with a Hamming window the transition band is then
     /// about 3.3/0.1 s = 33 Hz wide at any sample rate.
+    /// Saturates at 2³¹ − 1, so that an absurd rate is refused as longer than
+    /// the recording rather than trapping.
     public static func defaultFIRTaps(sampleRate: Double) -> Int {
-        let taps = Int((0.1 * sampleRate).rounded())
+        let taps = Int(min((0.1 * sampleRate).rounded(), Double(Int32.max - 1)))
         return max(3, taps % 2 == 0 ? taps + 1 : taps)
     }
 }

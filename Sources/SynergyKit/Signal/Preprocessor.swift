@@ -60,14 +60,8 @@ public enum Preprocessor {
         guard let events else {
             throw SignalError("the protocol cuts the signal into gait cycles; give the events (--events)")
         }
-        if cycleSettings.pointsPerPhase.count == 2, events.liftoffs == nil {
-            throw SignalError("the protocol resamples stance and swing separately, so the events need lift-offs "
-                              + "(or give --points-per-cycle N)")
-        }
+        if let problem = events.problem(cutting: cycleSettings) { throw SignalError(problem) }
         let cycles = CycleNormalisation.cycleIndices(events, settings: cycleSettings)
-        guard !cycles.isEmpty else {
-            throw SignalError("\(events.cycleCount) gait cycle(s) leave none once the first and last are dropped")
-        }
         // Bins change the rate the cycles are cut at.
         let rate = settings.binWidth.map { 1 / $0 } ?? recording.sampleRate
         let start = time.first ?? recording.startTime
@@ -91,10 +85,29 @@ public enum Preprocessor {
         if let binStarts, binStarts.count < 2 {
             throw SignalError("the recording (\(count) samples) is shorter than one \(settings.binWidth! * 1000) ms bin")
         }
+        // Variances and fits sum squares over the whole recording: they must neither overflow nor vanish.
+        let values = Double(count * recording.channels.count)
         for (c, x) in recording.channels.enumerated() {
             let first = x.first ?? 0
             if x.allSatisfy({ $0 == first }) {
                 throw SignalError("channel '\(recording.channelNames[c])' is flat (every sample is \(first))")
+            }
+            let peak = x.reduce(0) { max($0, abs($1)) }
+            if !(peak * peak * values).isFinite {
+                throw SignalError("channel '\(recording.channelNames[c])' overflows: its samples reach \(peak), too large "
+                                  + "to square and sum in double precision; rescale the recording")
+            }
+            if !(peak * peak).isNormal {
+                throw SignalError("channel '\(recording.channelNames[c])' underflows: its samples reach only \(peak), too "
+                                  + "small to square in double precision; rescale the recording")
+            }
+        }
+        // A rate in the wrong unit can ask for billions of taps: refuse a filter longer than the recording.
+        for step in [settings.highPass, settings.lowPass].compactMap({ $0 }) where step.design == .fir {
+            let taps = step.taps ?? FilterStep.defaultFIRTaps(sampleRate: recording.sampleRate)
+            if taps >= count {
+                throw SignalError("the recording (\(count) samples at \(recording.sampleRate) Hz) is not longer than "
+                                  + "its \(taps)-tap FIR filter")
             }
         }
         let highPass = try settings.highPass.map {

@@ -242,6 +242,13 @@ final class C3DFileTests: XCTestCase {
         XCTAssertTrue(problem(bytes).contains("-1 dimensions"), problem(bytes))
     }
 
+    func testDuplicateLabelsThrow() throws {
+        var bytes = try Self.bytes("intel_int.c3d")
+        let labels = try dataOffset("LABELS", group: 2, in: bytes)  // three labels of 8 characters
+        bytes.replaceSubrange((labels + 8)..<(labels + 16), with: Array("ta.emg1 ".utf8))
+        XCTAssertEqual(problem(bytes), "duplicate channel name in ANALOG:LABELS")
+    }
+
     func testNonFiniteScaleAndSamplesThrow() throws {
         var bytes = try Self.bytes("intel_float.c3d")
         let scale = try dataOffset("SCALE", group: 2, in: bytes)

@@ -47,6 +47,13 @@ final class EnvelopeCSVTests: XCTestCase {
                        "s.csv: has 2 samples for 3 muscles; it needs at least as many samples as muscles")
         XCTAssertEqual(error("time,A,B\n0,1,2\n1,1,3\n2,1,4\n"), "s.csv: column 'A': the channel is flat (every value is 1.0)")
         XCTAssertEqual(error("time,A,\n0,1,2\n1,2,3\n"), "s.csv: line 1: a muscle column has an empty name")
+        XCTAssertEqual(error("0,1,2\n1,2,3\n2,3,5\n"),
+                       "s.csv: line 1: the first line holds numbers, not column names; the file needs a header row")
+        // Squares that overflow (1e300) or vanish (1e-170) would make every R² NaN.
+        XCTAssertEqual(error("time,A,B\n0,1,2e300\n1,2,3\n"), "s.csv: column 'B': values reach 2e+300, too large "
+                       + "to square and sum in double precision; rescale the envelope")
+        XCTAssertEqual(error("time,A,B\n0,1e-170,2e-170\n1,2e-170,3e-170\n"), "s.csv: column 'B': values reach 3e-170, "
+                       + "too small to square and sum in double precision; rescale the envelope")
     }
 
     func testMissingFileIsNamed() {

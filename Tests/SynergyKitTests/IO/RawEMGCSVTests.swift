@@ -47,6 +47,9 @@ final class RawEMGCSVTests: XCTestCase {
         assertError("time,TA,MG\n0,1,2\n0.001,1,2\n", sampleRate: 2000,
                     "raw.csv: column 'time': the time column gives 1000 Hz but --sample-rate says 2000 Hz")
         assertError("", "raw.csv: is empty")
+        assertError("time,TA,MG\n0,1,2\n0.001,,2\n", "raw.csv: line 3, column 'TA': empty field")
+        assertError("0,1,2\n0.001,3,4\n0.002,5,6\n", sampleRate: 1000,
+                    "raw.csv: line 1: the first line holds numbers, not column names; the file needs a header row")
         assertError("time,TA,MG\n0,1,2\n", "raw.csv: has 1 data row(s); a recording needs at least 2")
     }
 

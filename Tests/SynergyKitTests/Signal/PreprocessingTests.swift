@@ -78,6 +78,15 @@ final class PreprocessingTests: XCTestCase {
         XCTAssertThrowsError(try Preprocessor.envelope(recording, events: nil, settings: settings)) { error in
             XCTAssertTrue("\(error)".hasPrefix("channel 'RF' is flat after filtering"), "\(error)")
         }
+        // Samples whose squares overflow, or vanish, are refused before filtering.
+        recording.channels[3] = recording.channels[0].map { $0 * 1e300 }
+        XCTAssertThrowsError(try Preprocessor.envelope(recording, events: nil, settings: settings)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("channel 'RF' overflows: its samples reach "), "\(error)")
+        }
+        recording.channels[3] = recording.channels[0].map { $0 * 1e-300 }
+        XCTAssertThrowsError(try Preprocessor.envelope(recording, events: nil, settings: settings)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("channel 'RF' underflows: its samples reach only "), "\(error)")
+        }
     }
 
     func testCycleResamplingFollowsMusclesyneRgiesIndexing() {
@@ -93,6 +102,13 @@ final class PreprocessingTests: XCTestCase {
         XCTAssertEqual(events.problem(start: 0, end: 1.0), "touchdown 2 at 1.05 s is outside the recording (0.0–1.0 s)")
         XCTAssertNotNil(GaitEvents(touchdowns: [0.5, 0.4]).problem(start: 0, end: 1))
         XCTAssertNotNil(GaitEvents(touchdowns: [0.1, 0.5], liftoffs: [0.7]).problem(start: 0, end: 1))
+        let stanceAndSwing = CycleSettings(pointsPerPhase: [5, 3], dropFirstAndLast: false)
+        XCTAssertNil(events.problem(cutting: stanceAndSwing))
+        XCTAssertEqual(GaitEvents(touchdowns: [0.25, 1.05]).problem(cutting: stanceAndSwing),
+                       "the events have no lift-offs, which resampling stance and swing separately needs "
+                       + "(or give --points-per-cycle N)")
+        XCTAssertEqual(events.problem(cutting: CycleSettings(pointsPerPhase: [8], dropFirstAndLast: true)),
+                       "1 gait cycle(s) leave none once the first and last are dropped")
     }
 
     func testBinsStayOnTheTimeGrid() {
