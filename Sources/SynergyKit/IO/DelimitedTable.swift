@@ -74,12 +74,12 @@ struct DelimitedTable {
         case .whitespace:
             header = headerText.split(whereSeparator: { $0 == " " }).map(unquote)
         }
+        let width = header.count
+        guard width > 0 else { throw InputError(file: path, line: lineNumber, "the header names no columns") }
         if header.allSatisfy({ Double($0) != nil }) {
             throw InputError(file: path, line: lineNumber, "the first line holds numbers, not column names; "
                              + "the file needs a header row")
         }
-        let width = header.count
-        guard width > 0 else { throw InputError(file: path, line: lineNumber, "the header names no columns") }
         position = lineEnd
         var columns = [[Double]](repeating: [], count: width)
         // Rows are about as long as the header line's numbers; reserve from the file size.
