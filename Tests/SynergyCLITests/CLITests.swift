@@ -103,11 +103,11 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["nan.csv"])
     }
 
-    /// An output path naming an input (as given, through "./", or through a
-    /// symbolic link) is refused before anything is written.
+    /// An output path naming an input (the activations CSV beside the JSON, a
+    /// path through "./", or a symbolic link) is refused before anything is written.
     func testAnInputIsNeverOverwritten() throws {
         let folder = try temporaryFolder()
-        let envelope = folder.appendingPathComponent("in.csv")
+        let envelope = folder.appendingPathComponent("in_activations.csv")
         try FileManager.default.copyItem(atPath: subject, toPath: envelope.path)
         let raw = folder.appendingPathComponent("raw.csv")
         try FileManager.default.copyItem(at: ToolRunner.repository.appendingPathComponent("Datasets/musclesyneRgies/RAW_EMG_ID0012_TW_01.csv"),
@@ -116,7 +116,8 @@ final class CLITests: XCTestCase {
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: raw)
         let before = try [envelope, raw].map { try sha256sum($0.path) }
         let cases: [([String], String)] = [
-            (["count", envelope.path, "--input", "envelope", "--max-rank", "2", "-o", envelope.path], "in.csv"),
+            (["extract", envelope.path, "--input", "envelope", "--rank", "2", "-o", folder.path + "/in.json"],
+             "in_activations.csv"),
             (["preprocess", raw.path, "-o", folder.path + "/./raw.csv"], "raw.csv"),
             (["preprocess", link.path, "-o", raw.path], "raw.csv"),
         ]
@@ -127,7 +128,8 @@ final class CLITests: XCTestCase {
             XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
         }
         XCTAssertEqual(try [envelope, raw].map { try sha256sum($0.path) }, before)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), ["in.csv", "link.csv", "raw.csv"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(),
+                       ["in_activations.csv", "link.csv", "raw.csv"])
     }
 
     private func sha256sum(_ path: String) throws -> String {

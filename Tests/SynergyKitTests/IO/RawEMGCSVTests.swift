@@ -57,7 +57,7 @@ final class RawEMGCSVTests: XCTestCase {
     /// across a line end (it skips leading white space, newlines included).
     func testFieldsNeverSpanLines() {
         assertError(" ", "raw.csv: line 1: the header names no columns")
-        assertError("time,TA,MG\n0,1,2\n0.001, \n3,4\n0.002,5,6\n", "raw.csv: line 3, column 'MG': empty field")
+        assertError("time,TA,MG\n0,1,2\n0.001, \n3,4\n0.002,5,6\n", "raw.csv: line 3, column 'TA': empty field")
         assertError("time,TA,MG\n0,1,2\n0.001,1,\u{0B}\n7\n", "raw.csv: line 3, column 'MG': '\\u{0B}' is not a number")
         assertError("time,TA,MG\n0,1,2\n0.001,,3\n", "raw.csv: line 3, column 'TA': empty field")
         assertError("time\tTA\tMG\n0\t1\t2\n0.001\t\t3\n", "raw.csv: line 3, column 'TA': empty field")
