@@ -185,8 +185,12 @@ final class BatchProgress: @unchecked Sendable {
 
     init(total: Int, quiet: Bool) { (self.total, self.quiet) = (total, quiet) }
 
+    /// Prints the session's progress, and its warning even when quiet.
     func report(_ outcome: StudyBatch.SessionOutcome) {
         done += 1
+        if let warning = outcome.warning {
+            write((terminal && !quiet ? "\r\u{1B}[K" : "") + "synergy: warning: \(outcome.entry.id): \(outcome.entry.path): \(warning)\n")
+        }
         guard !quiet else { return }
         let what: String
         switch outcome.status {

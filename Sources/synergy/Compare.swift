@@ -46,6 +46,11 @@ struct Compare: ParsableCommand {
     @Option(help: "Smallest coefficient of each synergy contributing to a merging or fractionation.")
     var coefficientMin = 0.2
 
+    @Option(help: ArgumentHelp("Two raw recordings: a muscle whose envelope varies less than this share as much, "
+                               + "relative to the other muscles, as in the other session is silent there (an error); "
+                               + "0 turns the check off.", valueName: "share"))
+    var silentBelow = 0.02
+
     @Flag(help: "Fail when the two sessions' muscles differ, instead of comparing the common ones.")
     var strict = false
 
@@ -66,6 +71,7 @@ struct Compare: ParsableCommand {
         }
         if !(threshold > 0 && threshold <= 1) { throw ValidationError("--threshold must be in (0, 1]") }
         if !(coefficientMin >= 0 && coefficientMin.isFinite) { throw ValidationError("--coefficient-min must be 0 or more") }
+        if !(silentBelow >= 0 && silentBelow < 1) { throw ValidationError("--silent-below must be in [0, 1)") }
         var given = [String]()
         if eventsA != nil || eventsB != nil { given.append("--events-a/--events-b") }
         try preprocessingOptions.checkRawOnly(others: given)
@@ -86,18 +92,22 @@ struct Compare: ParsableCommand {
             b: .init(preprocessingOptions.sessionInput(path: b, events: eventsB)),
             protocol: chosen, seed: solver.seed, threads: solver.threads)
         (analysis.scaling, analysis.strict, analysis.rankA, analysis.rankB) = (normalise, strict, rankA, rankB)
-        (analysis.threshold, analysis.coefficientMinimum) = (threshold, coefficientMin)
+        (analysis.threshold, analysis.coefficientMinimum, analysis.silenceRatio) = (threshold, coefficientMin, silentBelow)
         let outcome = try analysis.run(activationFiles: (activationsPath("a")?.name ?? "", activationsPath("b")?.name ?? ""))
         let report = outcome.report
         print("synergy compare: A = \(a), B = \(b); algorithm \(chosen.factorization.algorithm.rawValue), seed \(solver.seed)")
         print(ComparisonTables.all(report))
         print("\n(Synergies are numbered from 1 here; the JSON's indices are 0-based.)")
         for note in outcome.notes { FileHandle.standardError.write(Data("synergy: note: \(note)\n".utf8)) }
-        for (label, side) in [("A", report.a), ("B", report.b)] {
-            for rank in side.ranks where !rank.converged {
-                FileHandle.standardError.write(Data(("synergy: warning: \(label) rank \(rank.rank): the iteration cap "
-                                                     + "stopped the kept replicate before it converged\n").utf8))
+        for (source, side) in [(report.sources.a, report.a), (report.sources.b, report.b)] where source.kind != "synergies_json" {
+            if let warning = ReportTables.iterationCapWarning(side) {
+                FileHandle.standardError.write(Data("synergy: warning: \(source.path): \(warning)\n".utf8))
             }
+        }
+        for fit in report.crossFit where !fit.converged {
+            FileHandle.standardError.write(Data(("synergy: warning: cross-fit of \(fit.weights.uppercased())'s weights to "
+                + "\(fit.emg.uppercased())'s EMG: the iteration cap (\(fit.iterations) iterations) stopped it before it "
+                + "converged; raise --max-iterations\n").utf8))
         }
         var files = [(path: String, contents: Data)]()
         if let figure { files.append((figure, Data(Self.figure(outcome).svg().utf8))) }

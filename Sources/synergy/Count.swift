@@ -20,7 +20,7 @@ struct Count: ParsableCommand {
         chosen.criterion = rankOptions.criterion(for: session.source.protocolName)
         let analysis = SynergyAnalysis(envelope: envelope, protocol: chosen, seed: session.seed, threads: session.threads)
         let highest = try analysis.highestRank(requested: rankOptions.maxRank)
-        let outcome = analysis.count(maxRank: highest, activationsFile: session.activationsPath?.name ?? "")
+        let outcome = try analysis.count(maxRank: highest, activationsFile: session.activationsPath?.name ?? "")
         let rule = Self.describe(chosen.criterion)
         if let count = outcome.report.count {
             try session.present(outcome, envelope: envelope, summary: "\nNumber of synergies: \(count) (\(rule))")

@@ -21,7 +21,7 @@ struct Extract: ParsableCommand {
         }
         let analysis = SynergyAnalysis(envelope: envelope, protocol: session.resolvedProtocol,
                                        seed: session.seed, threads: session.threads)
-        let outcome = analysis.extract(rank: rank, activationsFile: session.activationsPath?.name ?? "")
+        let outcome = try analysis.extract(rank: rank, activationsFile: session.activationsPath?.name ?? "")
         try session.present(outcome, envelope: envelope,
                             summary: "R² at rank \(rank): \(outcome.report.ranks[0].r2)")
     }

@@ -91,9 +91,8 @@ struct SessionOptions: ParsableArguments {
         print(summary)
         print("\nWeights at rank \(report.rank) (unit vectors):")
         print(ReportTables.weights(report))
-        for rank in report.ranks where !rank.converged {
-            FileHandle.standardError.write(Data(
-                "synergy: warning: rank \(rank.rank): the iteration cap stopped the kept replicate before it converged\n".utf8))
+        if let warning = ReportTables.iterationCapWarning(report) {
+            FileHandle.standardError.write(Data("synergy: warning: \(envelope.path): \(warning)\n".utf8))
         }
         guard let output, let activations = activationsPath else { return }
         let csv = ActivationsCSV.render(timeHeader: envelope.timeHeader, time: envelope.time, activations: outcome.activations)

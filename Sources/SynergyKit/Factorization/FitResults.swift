@@ -5,6 +5,19 @@ public struct ReplicateSummary: Codable, Sendable, Equatable {
     public var iterations: Int
     /// False when the iteration cap stopped it before its stopping rule did.
     public var converged: Bool
+
+    /// Whether this replicate is kept over `other`: a higher R², or an equal R²
+    /// and a lower replicate number; a NaN R² loses to any number. This is a
+    /// total order, so the replicate kept does not depend on the order in which
+    /// replicates finish.
+    func isBetter(than other: ReplicateSummary) -> Bool {
+        switch (r2.isNaN, other.r2.isNaN) {
+        case (false, true): true
+        case (true, false): false
+        case (true, true): replicate < other.replicate
+        case (false, false): r2 > other.r2 || (r2 == other.r2 && replicate < other.replicate)
+        }
+    }
 }
 
 /// One replicate's factorisation D ≈ W·C: W (muscles × rank) with unit-norm

@@ -14,7 +14,8 @@ public enum RankSweep {
 
     public static func fit(_ input: FactorizationInput, ranks: [Int], settings: FactorizationSettings,
                            seed: UInt64, threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> [RankFit] {
-        precondition(ranks.allSatisfy { $0 >= 1 && $0 <= input.muscles } && settings.replicates >= 1)
+        precondition(ranks.allSatisfy { $0 >= 1 && $0 <= input.muscles } && Set(ranks).count == ranks.count
+                     && settings.replicates >= 1)
         BLAS.useSingleThread()
         struct Batch { let rank: Int; let replicates: Range<Int> }
         let batches = ranks.flatMap { rank in
@@ -26,8 +27,11 @@ public enum RankSweep {
         // last batches to start are short ones.
         let cost = batches.map { $0.rank * (input.muscles + $0.rank) * $0.replicates.count }
         let order = batches.indices.sorted { (cost[$0], $1) > (cost[$1], $0) }
-        struct Progress { var next = 0; var results: [[Factorization]] }
-        let progress = Mutex(Progress(results: Array(repeating: [], count: batches.count)))
+        // Each rank's best replicate is kept as its batches finish (only its W and
+        // C), under a total order, so the result does not depend on which finishes first.
+        struct Progress { var next = 0; var summaries: [[ReplicateSummary]]; var best: [Factorization?] }
+        let progress = Mutex(Progress(summaries: Array(repeating: [], count: batches.count),
+                                      best: Array(repeating: nil, count: ranks.count)))
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, batches.count))) { _ in
             while true {
                 let index: Int? = progress.withLock { state in
@@ -36,25 +40,24 @@ public enum RankSweep {
                 }
                 guard let index else { return }
                 let batch = batches[index]
-                let fits = ReplicateBatch(input: input, rank: batch.rank, settings: settings,
-                                          seed: seed, replicates: batch.replicates).run()
-                progress.withLock { $0.results[index] = fits }
+                let result = ReplicateBatch(input: input, rank: batch.rank, settings: settings,
+                                            seed: seed, replicates: batch.replicates).run()
+                let slot = ranks.firstIndex(of: batch.rank)!
+                progress.withLock { state in
+                    state.summaries[index] = result.replicates
+                    if state.best[slot].map({ result.best.summary.isBetter(than: $0.summary) }) ?? true {
+                        state.best[slot] = result.best
+                    }
+                }
             }
         }
-        let results = progress.withLock { $0.results }
-        return ranks.map { rank in
-            let fits = zip(batches, results).filter { $0.0.rank == rank }.flatMap { $0.1 }
-            return RankFit(rankFits: fits, rank: rank, data: input.data)
+        let (summaries, best) = progress.withLock { ($0.summaries, $0.best) }
+        return ranks.enumerated().map { slot, rank in
+            let kept = best[slot]!
+            return RankFit(rank: rank, best: kept,
+                           replicates: zip(batches, summaries).filter { $0.0.rank == rank }.flatMap { $0.1 },
+                           quality: FitQuality(data: input.data, weights: kept.weights, activations: kept.activations))
         }
-    }
-}
-
-extension RankFit {
-    /// Keeps the replicate with the highest R² (the first of equals).
-    init(rankFits fits: [Factorization], rank: Int, data: Matrix) {
-        let best = fits.reduce(fits[0]) { $1.summary.r2 > $0.summary.r2 ? $1 : $0 }
-        self.init(rank: rank, best: best, replicates: fits.map(\.summary),
-                  quality: FitQuality(data: data, weights: best.weights, activations: best.activations))
     }
 }
 
@@ -64,8 +67,7 @@ extension FactorizationInput {
     public func factorize(from weights: Matrix, _ activations: Matrix, settings: FactorizationSettings) -> Factorization {
         precondition(weights.rows == muscles && activations.columns == samples && weights.columns == activations.rows)
         BLAS.useSingleThread()
-        return ReplicateBatch(input: self, rank: weights.columns, settings: settings,
-                              starts: [(replicate: 0, weights: weights, activations: activations)],
-                              recordHistory: true).run()[0]
+        return ReplicateBatch(input: self, rank: weights.columns, settings: settings, replicates: [0],
+                              recordHistory: true) { _ in (weights, activations) }.run().best
     }
 }

@@ -9,7 +9,7 @@
 /// - multiplicative (Lee & Seung 2001): C ← C ∘ (WᵀD) ⊘ (WᵀW·C), W ← W ∘ (DCᵀ) ⊘ (W·CCᵀ),
 ///   denominators floored at the smallest normal double;
 /// - HALS (Cichocki & Phan 2009): for j = 1…k, Cⱼ,: ← max(ε, Cⱼ,: + ((WᵀD)ⱼ,: − (WᵀW)ⱼ,: C)/(WᵀW)ⱼⱼ),
-///   then likewise each column of W from DCᵀ and CCᵀ, with ε = 1e-16 · max D;
+///   then likewise each column of W from DCᵀ and CCᵀ, with ε = 1e-16 · max D·σ (σ below);
 ///   the sweep over C is repeated `halsSweeps` times on the same products
 ///   (accelerated HALS, Gillis & Glineur 2012), the cheap one over W
 ///   `halsWeightSweeps` times; after each update the factor is extrapolated
@@ -20,13 +20,32 @@
 /// The error comes from the Gram matrices the updates already built,
 /// SSE = ‖D‖² − 2⟨W, DCᵀ⟩ + ⟨WᵀW, CCᵀ⟩, never from a full residual, and
 /// R²ₜ = 1 − SSE/SST (HALS reports its final R² from the explicit residual).
-/// The workspace is allocated once; iterations allocate nothing.
+/// The workspace is allocated once; iterations allocate nothing. A batch keeps
+/// every replicate's summary but only the best replicate's W and C, and draws
+/// each start just before it is copied in, so beyond its workspace it holds at
+/// most two replicates' factors at a time.
+///
+/// HALS solves the problem scaled by a power of two, D·σ, W₀·σ, C₀·σ with
+/// σ = 2^−⌊log₂ max D⌋, so that max D·σ lies in [1, 2): its floor and its
+/// single-precision work then suit envelopes in any unit (volts as well as
+/// units of standard deviation); the scaling is exact and C is scaled back at
+/// the end. MU needs no scaling (σ = 1).
+///
+/// Degenerate components stay finite: a HALS row or column whose Gram diagonal
+/// is zero or has underflowed (below the smallest normal number of Float) is
+/// left as it is for that sweep instead of being divided by it, and a W column
+/// that ends all zero is returned with a zero C row (W·C unchanged), never
+/// divided by its zero norm.
 final class ReplicateBatch {
     private let input: FactorizationInput
     private let rank: Int
     private let settings: FactorizationSettings
     private let capacity: Int
     private let recordHistory: Bool
+    /// σ, the power of two the problem is scaled by (1 for MU).
+    private let scale: Double
+    /// ε = 10⁻¹⁶ · max D·σ, HALS's floor on every element of W and C.
+    private let floor: Double
 
     // Workspace (column-major). Slot s holds W columns s·k..<(s+1)·k and C rows likewise.
     private let weights: UnsafeMutablePointer<Double>        // W, m × Rk
@@ -52,7 +71,8 @@ final class ReplicateBatch {
     private let blockGram: UnsafeMutablePointer<Float>       // CCᵀ of a block for one slot, k × k
 
     private var slots: [Slot]
-    private var finished: [Factorization] = []
+    private var summaries: [ReplicateSummary] = []
+    private var best: Factorization?
 
     private struct Slot {
         var replicate: Int
@@ -63,15 +83,18 @@ final class ReplicateBatch {
         var extrapolation = Extrapolation()
     }
 
-    /// A batch for `starts.count` replicates, each given its first W (m × k) and C (k × n).
-    init(input: FactorizationInput, rank: Int, settings: FactorizationSettings,
-         starts: [(replicate: Int, weights: Matrix, activations: Matrix)], recordHistory: Bool = false) {
-        precondition(rank >= 1 && rank <= input.muscles && !starts.isEmpty)
+    /// A batch for `replicates`, each given its first W (m × k) and C (k × n) by `start`.
+    init(input: FactorizationInput, rank: Int, settings: FactorizationSettings, replicates: [Int],
+         recordHistory: Bool = false, start: (Int) -> (weights: Matrix, activations: Matrix)) {
+        precondition(rank >= 1 && rank <= input.muscles && !replicates.isEmpty)
         self.input = input
         self.rank = rank
         self.settings = settings
-        self.capacity = starts.count
+        self.capacity = replicates.count
         self.recordHistory = recordHistory
+        scale = settings.algorithm == .hals && input.maximum > 0
+            ? Double(sign: .plus, exponent: -input.maximum.exponent, significand: 1) : 1
+        floor = 1e-16 * input.maximum * scale
         let (m, n, k) = (input.muscles, input.samples, rank)
         let stacked = capacity * k
         blockColumns = Self.blockColumns(stackedRows: stacked, algorithm: settings.algorithm)
@@ -101,14 +124,15 @@ final class ReplicateBatch {
         singleWeightGram = buffer(hals ? capacity * k * k : 1, of: Float.self)
         blockCross = buffer(hals ? m * stacked : 1, of: Float.self)
         blockGram = buffer(hals ? k * k : 1, of: Float.self)
-        slots = starts.map { Slot(replicate: $0.replicate, monitor: ConvergenceMonitor(rule: settings.stopping)) }
-        for (s, start) in starts.enumerated() {
+        slots = replicates.map { Slot(replicate: $0, monitor: ConvergenceMonitor(rule: settings.stopping)) }
+        for (s, replicate) in replicates.enumerated() {
+            let start = start(replicate)
             precondition(start.weights.rows == m && start.weights.columns == k)
             precondition(start.activations.rows == k && start.activations.columns == n)
-            (weights + s * k * m).update(from: start.weights.elements, count: m * k)
+            for index in 0..<(m * k) { weights[s * k * m + index] = start.weights.elements[index] * scale }
             start.activations.elements.withUnsafeBufferPointer { c in
                 for t in 0..<n {
-                    for j in 0..<k { setActivation(c[j + t * k], row: s * k + j, sample: t) }
+                    for j in 0..<k { setActivation(c[j + t * k] * scale, row: s * k + j, sample: t) }
                 }
             }
             BLAS.gram(weightsView(s), transposed: true, into: weightGramView(s))
@@ -117,8 +141,8 @@ final class ReplicateBatch {
             previousWeights.update(from: weights, count: m * stacked)
             previousActivations.update(from: singleActivations, count: stacked * n)
             for index in 0..<(m * n) {
-                singleData[index] = Float(input.view.start[index])
-                singleDataTransposed[index] = Float(input.transposedView.start[index])
+                singleData[index] = Float(input.view.start[index] * scale)
+                singleDataTransposed[index] = Float(input.transposedView.start[index] * scale)
             }
         }
     }
@@ -126,7 +150,7 @@ final class ReplicateBatch {
     /// A batch whose starts are drawn as the settings say, from (seed, rank, replicate).
     convenience init(input: FactorizationInput, rank: Int, settings: FactorizationSettings,
                      seed: UInt64, replicates: Range<Int>) {
-        let starts = replicates.map { replicate in
+        self.init(input: input, rank: rank, settings: settings, replicates: Array(replicates)) { replicate in
             var generator = SeededGenerator(seed: seed, rank: rank, replicate: replicate)
             let (low, high): (Double, Double)
             switch settings.initialisation {
@@ -140,9 +164,8 @@ final class ReplicateBatch {
             }
             let w = Matrix(rows: input.muscles, columns: rank, elements: (0..<(input.muscles * rank)).map { _ in draw() })
             let c = Matrix(rows: rank, columns: input.samples, elements: (0..<(rank * input.samples)).map { _ in draw() })
-            return (replicate: replicate, weights: w, activations: c)
+            return (weights: w, activations: c)
         }
-        self.init(input: input, rank: rank, settings: settings, starts: starts)
     }
 
     deinit {
@@ -156,9 +179,15 @@ final class ReplicateBatch {
         }
     }
 
-    /// Iterates every replicate to its stopping rule or the iteration cap and
-    /// returns them in replicate order.
-    func run() -> [Factorization] {
+    /// What a batch leaves: every replicate's summary, in replicate order, and
+    /// the best replicate (`ReplicateSummary.isBetter`) with its factors.
+    struct Result {
+        var replicates: [ReplicateSummary]
+        var best: Factorization
+    }
+
+    /// Iterates every replicate to its stopping rule or the iteration cap.
+    func run() -> Result {
         var iteration = 0
         while !slots.isEmpty {
             iteration += 1
@@ -168,7 +197,7 @@ final class ReplicateBatch {
             }
             for s in slots.indices.reversed() {
                 let sse = sumOfSquaredErrors(s)
-                let r2 = 1 - sse / input.centredSumOfSquares
+                let r2 = 1 - sse / (input.centredSumOfSquares * scale * scale)
                 slots[s].r2 = r2
                 slots[s].sumOfSquaredErrors = sse
                 if recordHistory { slots[s].history.append(r2) }
@@ -182,7 +211,7 @@ final class ReplicateBatch {
                 for s in slots.indices { extrapolateWeights(s) }
             }
         }
-        return finished.sorted { $0.summary.replicate < $1.summary.replicate }
+        return Result(replicates: summaries.sorted { $0.replicate < $1.replicate }, best: best!)
     }
 
     // MARK: - Iterations
@@ -287,7 +316,7 @@ final class ReplicateBatch {
     /// R² reported is recomputed exactly (`finish`).
     private func halsIteration() {
         let (m, n, rows, k) = (input.muscles, input.samples, stackedRows, rank)
-        let floor = Float(1e-16 * input.maximum)
+        let floor = Float(self.floor)
         for index in 0..<(m * rows) { singleWeights[index] = Float(weights[index]) }
         for index in 0..<(rows * k) { singleWeightGram[index] = Float(weightGram[index]) }
         let weightsSingle = SingleMatrixView(start: singleWeights, rows: m, columns: rows, leadingDimension: m)
@@ -320,7 +349,7 @@ final class ReplicateBatch {
             }
         }
         for s in slots.indices {
-            halsWeightUpdate(slot: s, floor: 1e-16 * input.maximum)
+            halsWeightUpdate(slot: s, floor: self.floor)
             BLAS.gram(weightsView(s), transposed: true, into: weightGramView(s))
         }
     }
@@ -345,6 +374,8 @@ final class ReplicateBatch {
         for _ in 0..<halsWeightSweeps {
             for j in 0..<k {
                 let diagonal = q[j + j * k]
+                // CCᵀ is summed from single-precision blocks: below Float's smallest normal it is zero or underflowed.
+                guard diagonal >= Double(Float.leastNormalMagnitude) else { continue }
                 for i in 0..<m {
                     var projected = 0.0
                     for l in 0..<k { projected += w[i + l * m] * q[l + j * k] }
@@ -382,7 +413,8 @@ final class ReplicateBatch {
                     let target = targets.start + j * targets.leadingDimension
                     let product = gramProducts + q * width
                     let later = (q + 1)..<count
-                    let inverse = 1 / gram[j, j]
+                    // A zero or underflowed diagonal (an all-zero W column, as a start may have) leaves the row as it is.
+                    let inverse = gram[j, j] >= .leastNormalMagnitude ? 1 / gram[j, j] : 0
                     let scale = Vector(repeating: inverse)
                     var t = 0
                     while t + Vector.scalarCount <= width {
@@ -443,7 +475,7 @@ final class ReplicateBatch {
             (singleActivations + s * k * n).update(from: previousActivations + s * k * n, count: k * n)
         } else {
             extrapolate(w, previous: w0, rows: m * k, columns: 1, leadingDimension: m * k,
-                        step: slots[s].extrapolation.step, floor: 1e-16 * input.maximum)
+                        step: slots[s].extrapolation.step, floor: floor)
         }
         BLAS.gram(weightsView(s), transposed: true, into: weightGramView(s))
     }
@@ -459,7 +491,7 @@ final class ReplicateBatch {
         let q = activationGram + s * k * k
         var gramProduct = 0.0
         for index in 0..<(k * k) { gramProduct += g[index] * q[index] }
-        return max(0, input.sumOfSquares - 2 * cross + gramProduct)
+        return max(0, input.sumOfSquares * scale * scale - 2 * cross + gramProduct)
     }
 
     /// Scales slot s's W columns to unit norm and its C rows by the norms (W·C unchanged).
@@ -481,27 +513,24 @@ final class ReplicateBatch {
         BLAS.gram(weightsView(s), transposed: true, into: weightGramView(s))
     }
 
-    /// Copies slot s out as a finished replicate, then moves the last slot into its place.
+    /// Records slot s as a finished replicate (keeping its factors if it is the
+    /// best so far), then moves the last slot into its place.
     private func finish(_ s: Int, iterations: Int, converged: Bool) {
         let (m, n, k) = (input.muscles, input.samples, rank)
-        var w = Matrix(rows: m, columns: k)
-        var c = Matrix(rows: k, columns: n)
-        for j in 0..<k {
-            var norm = 0.0
-            for i in 0..<m { norm += weights[i + (s * k + j) * m] * weights[i + (s * k + j) * m] }
-            norm = norm.squareRoot()
-            let scale = norm > 0 ? norm : 1
-            for i in 0..<m { w[i, j] = weights[i + (s * k + j) * m] / scale }
-            for t in 0..<n { c[j, t] = activation(row: s * k + j, sample: t) * scale }
-        }
         let slot = slots[s]
-        // HALS tracks R² from single-precision products (to about 1e-6); the R²
-        // it reports is that of the returned pair, from the explicit residual.
-        let r2 = settings.algorithm == .hals ? explicitR2(weights: w, activations: c) : slot.r2
-        finished.append(Factorization(
-            weights: w, activations: c,
-            summary: ReplicateSummary(replicate: slot.replicate, r2: r2, iterations: iterations, converged: converged),
-            r2History: recordHistory ? slot.history : nil))
+        var summary = ReplicateSummary(replicate: slot.replicate, r2: slot.r2, iterations: iterations, converged: converged)
+        var factors: (weights: Matrix, activations: Matrix)?
+        if settings.algorithm == .hals {
+            // HALS tracks R² from single-precision products (to about 1e-6); the R²
+            // it reports is that of the returned pair, from the explicit residual.
+            factors = self.factors(s)
+            summary.r2 = explicitR2(weights: factors!.weights, activations: factors!.activations)
+        }
+        summaries.append(summary)
+        if best.map({ summary.isBetter(than: $0.summary) }) ?? true {
+            let (w, c) = factors ?? self.factors(s)
+            best = Factorization(weights: w, activations: c, summary: summary, r2History: recordHistory ? slot.history : nil)
+        }
 
         let last = slots.count - 1
         if s != last {
@@ -521,6 +550,23 @@ final class ReplicateBatch {
             slots[s] = slots[last]
         }
         slots.removeLast()
+    }
+
+    /// Slot s's W with unit-norm columns and C scaled to keep W·C (and back by
+    /// 1/σ); a zero W column gets a zero C row.
+    private func factors(_ s: Int) -> (weights: Matrix, activations: Matrix) {
+        let (m, n, k) = (input.muscles, input.samples, rank)
+        var w = Matrix(rows: m, columns: k)
+        var c = Matrix(rows: k, columns: n)
+        for j in 0..<k {
+            var norm = 0.0
+            for i in 0..<m { norm += weights[i + (s * k + j) * m] * weights[i + (s * k + j) * m] }
+            norm = norm.squareRoot()
+            guard norm > 0 else { continue }
+            for i in 0..<m { w[i, j] = weights[i + (s * k + j) * m] / norm }
+            for t in 0..<n { c[j, t] = activation(row: s * k + j, sample: t) * norm / scale }
+        }
+        return (w, c)
     }
 
     /// R² = 1 − ‖D − W·C‖²/SST from the explicit residual.

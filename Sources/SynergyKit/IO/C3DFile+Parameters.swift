@@ -4,7 +4,8 @@ import Foundation
 /// order and real format of the processor that wrote it (parameter section
 /// byte 4). Callers check bounds before reading.
 struct C3DNumberReader {
-    let bytes: [UInt8]
+    /// The file's bytes, valid while the file is parsed.
+    let bytes: UnsafeRawBufferPointer
     let processor: C3DFile.Processor
 
     /// An unsigned 16-bit word: little-endian for Intel and DEC, big-endian for MIPS.
@@ -103,7 +104,7 @@ struct C3DParameters {
     }
 
     /// Checks a parameter's type, dimensions and data against its record's end.
-    private static func parameter(_ name: String, bytes: [UInt8], body: Range<Int>, path: String) throws -> C3DParameter {
+    private static func parameter(_ name: String, bytes: UnsafeRawBufferPointer, body: Range<Int>, path: String) throws -> C3DParameter {
         guard body.count >= 2 else {
             throw InputError(file: path, "parameter record '\(name)' ends before its data type and dimensions")
         }

@@ -77,15 +77,20 @@ public struct C3DFile: Sendable, Equatable {
                      startTime: Double(firstFrame - 1) / pointRate, channels: analog, events: events)
     }
 
+    /// Reads and parses the file, straight from its (memory-mapped) bytes.
     public static func read(path: String) throws -> C3DFile {
         let data = try FileInput.contents(of: path)
-        var file = try parse([UInt8](data), path: path)
+        var file = try data.withUnsafeBytes { try parse(bytes: $0, path: path) }
         file.sha256 = FileInput.sha256(data)
         return file
     }
 
     /// Parses the bytes of a C3D file; `path` only names the source in errors.
     public static func parse(_ bytes: [UInt8], path: String) throws -> C3DFile {
+        try bytes.withUnsafeBytes { try parse(bytes: $0, path: path) }
+    }
+
+    private static func parse(bytes: UnsafeRawBufferPointer, path: String) throws -> C3DFile {
         guard bytes.count >= 512 else {
             throw InputError(file: path, "is truncated or not a C3D file: \(bytes.count) bytes, "
                              + "less than the 512-byte header")

@@ -52,6 +52,11 @@ public struct ComparisonAnalysis: Sendable {
     public var coefficientMinimum = 0.2
     /// Points per gait cycle of the activation profiles drawn in figures.
     public var profilePoints = 100
+    /// Two raw recordings: a muscle whose envelope's standard deviation in one
+    /// session, relative to the other's, is below this share of the median
+    /// muscle's ratio is silent in that session (an electrode off), which is an
+    /// error; 0 turns the check off.
+    public var silenceRatio = 0.02
 
     public init(a: Side, b: Side, protocol: SynergyProtocol, seed: UInt64, threads: Int) {
         self.a = a
@@ -216,6 +221,9 @@ public struct ComparisonAnalysis: Sendable {
             continuous.append(try Self.named(side.path) { try Preprocessor.continuousEnvelope(recording, settings: settings) })
         }
         guard continuous.contains(where: { $0 != nil }) else { return false }
+        if let envelopeA = continuous[0], let envelopeB = continuous[1] {
+            try checkNoSilentMuscle(a: (a.path, envelopeA.channels), b: (b.path, envelopeB.channels), muscles: a.muscles)
+        }
         let shared = scaling == .shared && continuous.allSatisfy { $0 != nil }
         func finish(_ side: inout LoadedSide, _ own: (channels: [[Double]], time: [Double])?) throws {
             guard let own, let recording = side.recording, let settings = side.settings else { return }
@@ -234,6 +242,31 @@ public struct ComparisonAnalysis: Sendable {
         try finish(&a, continuous[0])
         try finish(&b, continuous[1])
         return true
+    }
+
+    /// Throws, naming the file and the muscle, when a muscle is silent in one
+    /// session: with σ each muscle's envelope standard deviation before
+    /// normalisation and rᵢ = σ_B,ᵢ / σ_A,ᵢ, muscle i is silent in B when
+    /// rᵢ < `silenceRatio` · median(r), and in A when rᵢ > median(r) / `silenceRatio`.
+    /// Relative to the median, a gain that differs between sessions for every
+    /// muscle alike changes nothing.
+    private func checkNoSilentMuscle(a: (path: String, channels: [[Double]]), b: (path: String, channels: [[Double]]),
+                                     muscles: [String]) throws {
+        guard silenceRatio > 0 else { return }
+        let sigmaA = a.channels.map { EnvelopeSteps.amplitudeScale([$0], .unitVariance) }
+        let sigmaB = b.channels.map { EnvelopeSteps.amplitudeScale([$0], .unitVariance) }
+        let ratios = zip(sigmaB, sigmaA).map { $0 / $1 }
+        let sorted = ratios.sorted()
+        let median = (sorted[(sorted.count - 1) / 2] + sorted[sorted.count / 2]) / 2
+        for (i, ratio) in ratios.enumerated() {
+            let (silent, other, share) = ratio < silenceRatio * median ? (b.path, a.path, ratio / median)
+                : ratio * silenceRatio > median ? (a.path, b.path, median / ratio) : ("", "", 1.0)
+            guard !silent.isEmpty else { continue }
+            throw InputError(file: silent, "muscle '\(muscles[i])' is silent: relative to the other muscles its envelope "
+                             + "varies \(String(format: "%.2g", share * 100)) % as much as in \(other) (below "
+                             + "--silent-below \(silenceRatio)); leave it out of both with --muscles, or compare it "
+                             + "anyway with --silent-below 0")
+        }
     }
 
     /// The side's synergy report: reused from its JSON, or counted here.
@@ -255,7 +288,7 @@ public struct ComparisonAnalysis: Sendable {
                              + "\(muscles) muscles compared allow \(highest)")
         }
         let analysis = SynergyAnalysis(envelope: envelope, protocol: `protocol`, seed: seed, threads: threads)
-        let outcome = analysis.count(maxRank: highest, reportedRank: rank, activationsFile: activationsFile)
+        let outcome = try analysis.count(maxRank: highest, reportedRank: rank, activationsFile: activationsFile)
         side.activations = outcome.activations
         return outcome.report
     }

@@ -46,6 +46,8 @@ public struct StudyBatch: Sendable {
         public var status: Status
         public var count: Int?
         public var seconds: Double
+        /// The result's `ReportTables.iterationCapWarning`, if any.
+        public var warning: String?
     }
 
     public var sessionsFolder: String { (outputFolder as NSString).appendingPathComponent("sessions") }
@@ -62,7 +64,8 @@ public struct StudyBatch: Sendable {
                  entries: manifest.entries, settings: settings)
     }
 
-    /// Creates the output folders and writes `run.json`.
+    /// Creates the output folders, removes the temporaries of killed runs on this
+    /// machine from them, and writes `run.json`.
     public func prepare() throws {
         for folder in [outputFolder, sessionsFolder] {
             do {
@@ -70,6 +73,7 @@ public struct StudyBatch: Sendable {
             } catch {
                 throw InputError(file: folder, "cannot be created as the output folder")
             }
+            OutputFiles.removeAbandonedTemporaries(in: folder)
         }
         try OutputFiles.write([(StudyRun.path(in: outputFolder), try run.jsonData())])
     }
@@ -100,12 +104,15 @@ public struct StudyBatch: Sendable {
             let key = try self.key(for: entry, input: input)
             if let existing = try? String(contentsOfFile: files.key, encoding: .utf8), existing == key,
                let data = FileManager.default.contents(atPath: files.json), let report = try? SynergyReport.decode(data) {
-                return SessionOutcome(entry: entry, status: .reused, count: report.count, seconds: seconds())
+                return SessionOutcome(entry: entry, status: .reused, count: report.count, seconds: seconds(),
+                                      warning: ReportTables.iterationCapWarning(report))
             }
+            // The old key goes first: until the new files are all in place, none may pass for a result.
+            try? FileManager.default.removeItem(atPath: files.key)
             let envelope = try input.envelope(settings: settings.protocol.preprocessing)
             let analysis = SynergyAnalysis(envelope: envelope, protocol: settings.protocol, seed: settings.seed, threads: threads)
             let highest = try analysis.highestRank(requested: settings.maxRank)
-            let outcome = analysis.count(maxRank: highest, activationsFile: (files.activations as NSString).lastPathComponent)
+            let outcome = try analysis.count(maxRank: highest, activationsFile: (files.activations as NSString).lastPathComponent)
             var report = outcome.report
             report.input.path = entry.path
             let csv = ActivationsCSV.render(timeHeader: envelope.timeHeader, time: envelope.time, activations: outcome.activations)
@@ -113,8 +120,9 @@ public struct StudyBatch: Sendable {
             try OutputFiles.write([
                 (files.activations, Data(csv.utf8)), (files.json, try report.jsonData()),
                 (files.figure, Data(SessionFigure.render(report).utf8)), (files.key, Data(key.utf8)),
-            ])
-            return SessionOutcome(entry: entry, status: .computed, count: report.count, seconds: seconds())
+            ], removingAbandoned: false)
+            return SessionOutcome(entry: entry, status: .computed, count: report.count, seconds: seconds(),
+                                  warning: ReportTables.iterationCapWarning(report))
         } catch {
             // Name the file as the manifest does, so the message is the same from any working directory.
             let message = "\(error)".replacingOccurrences(of: file, with: entry.path)
@@ -122,8 +130,8 @@ public struct StudyBatch: Sendable {
                 try? FileManager.default.removeItem(atPath: stale)
             }
             let failure = SessionFailure(id: entry.id, error: message)
-            try? OutputFiles.write([(files.error, (try? ReportJSON.encode(failure)) ?? Data())])
-            return SessionOutcome(entry: entry, status: .failed(message), count: nil, seconds: seconds())
+            try? OutputFiles.write([(files.error, (try? ReportJSON.encode(failure)) ?? Data())], removingAbandoned: false)
+            return SessionOutcome(entry: entry, status: .failed(message), count: nil, seconds: seconds(), warning: nil)
         }
     }
 

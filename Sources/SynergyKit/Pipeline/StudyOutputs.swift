@@ -5,9 +5,12 @@ import Foundation
 /// results. `batch` ends with it and `merge` is only it, so a sharded run
 /// merged gives the same bytes as one run.
 public enum StudyOutputs {
-    /// Reads the run and the sessions' results in `folder`, analyses them and writes the three files.
+    /// Reads the run and the sessions' results in `folder`, analyses them and
+    /// writes the three files; temporaries that killed runs on this machine left
+    /// in the folder or its sessions are removed.
     @discardableResult
     public static func write(folder: String, threads: Int) throws -> StudyReport {
+        OutputFiles.removeAbandonedTemporaries(in: (folder as NSString).appendingPathComponent("sessions"))
         let run = try StudyRun.read(folder: folder)
         let results = try StudyAnalysis.collect(run: run, folder: folder)
         let report = try StudyAnalysis.analyse(run: run, results: results, threads: threads)

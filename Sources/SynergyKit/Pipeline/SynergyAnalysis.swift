@@ -23,8 +23,8 @@ public struct SynergyAnalysis: Sendable {
     }
 
     /// Fits `rank` synergies.
-    public func extract(rank: Int, activationsFile: String) -> Outcome {
-        let fits = fit(ranks: [rank])
+    public func extract(rank: Int, activationsFile: String) throws -> Outcome {
+        let fits = try fit(ranks: [rank])
         return outcome(command: "extract", fits: fits, count: nil, reported: fits[0], activationsFile: activationsFile)
     }
 
@@ -46,17 +46,30 @@ public struct SynergyAnalysis: Sendable {
     /// The synergies reported are those of `reportedRank` when given (at most
     /// `maxRank`), else of the count; when no rank satisfies the criterion,
     /// `count` is nil and the highest rank is reported.
-    public func count(maxRank: Int, reportedRank: Int? = nil, activationsFile: String) -> Outcome {
+    public func count(maxRank: Int, reportedRank: Int? = nil, activationsFile: String) throws -> Outcome {
         precondition(reportedRank.map { (1...maxRank).contains($0) } ?? true)
-        let fits = fit(ranks: Array(1...maxRank))
+        let fits = try fit(ranks: Array(1...maxRank))
         let count = `protocol`.criterion.select(from: fits)
         let reported = fits[(reportedRank ?? count ?? maxRank) - 1]
         return outcome(command: "count", fits: fits, count: count, reported: reported, activationsFile: activationsFile)
     }
 
-    private func fit(ranks: [Int]) -> [RankFit] {
+    /// The fits of `ranks`; a fit that did not stay finite (which the solvers'
+    /// safeguards should prevent) is an error naming the file, never a NaN in a report.
+    private func fit(ranks: [Int]) throws -> [RankFit] {
         let input = FactorizationInput(envelope.data, settings: `protocol`.factorization)
-        return RankSweep.fit(input, ranks: ranks, settings: `protocol`.factorization, seed: seed, threads: threads)
+        let fits = RankSweep.fit(input, ranks: ranks, settings: `protocol`.factorization, seed: seed, threads: threads)
+        for fit in fits {
+            let finite = fit.replicates.allSatisfy { $0.r2.isFinite } && fit.quality.vaf.isFinite
+                && fit.quality.muscleVAF.allSatisfy(\.isFinite) && fit.best.weights.elements.allSatisfy(\.isFinite)
+                && fit.best.activations.elements.allSatisfy(\.isFinite)
+            guard finite else {
+                throw InputError(file: envelope.path, "rank \(fit.rank): the \(`protocol`.factorization.algorithm.rawValue) "
+                                 + "fit did not stay finite (the envelope's values span \(input.minimum)…\(input.maximum)); "
+                                 + "try --algorithm mu or rescale the envelope")
+            }
+        }
+        return fits
     }
 
     private func outcome(command: String, fits: [RankFit], count: Int?, reported: RankFit,

@@ -16,6 +16,23 @@ public enum ReportTables {
         return lines.joined(separator: "\n")
     }
 
+    /// One line on the ranks whose replicates the iteration cap stopped before
+    /// their stopping rule, or nil when every replicate converged, e.g. "the
+    /// iteration cap (20 iterations) stopped 7 of 10 replicates before they
+    /// converged: rank 1 5 of 5 (the kept one too), rank 2 2 of 5; raise --max-iterations".
+    public static func iterationCapWarning(_ report: SynergyReport) -> String? {
+        let capped = report.ranks.filter { $0.replicatesConverged < $0.replicates.count }
+        guard !capped.isEmpty else { return nil }
+        let stopped = capped.reduce(0) { $0 + $1.replicates.count - $1.replicatesConverged }
+        let total = report.ranks.reduce(0) { $0 + $1.replicates.count }
+        let ranks = capped.map { rank in
+            "rank \(rank.rank) \(rank.replicates.count - rank.replicatesConverged) of \(rank.replicates.count)"
+                + (rank.converged ? "" : " (the kept one too)")
+        }
+        return "the iteration cap (\(report.protocol.factorization.maxIterations) iterations) stopped \(stopped) of \(total) "
+            + "replicates before they converged: " + ranks.joined(separator: ", ") + "; raise --max-iterations"
+    }
+
     /// Muscles down, synergies across: the unit-norm weights of the reported rank.
     public static func weights(_ report: SynergyReport) -> String {
         let width = max(6, report.muscles.map(\.count).max() ?? 0)

@@ -36,7 +36,8 @@ extension SynergyReport {
         return report
     }
 
-    /// Why the synergies cannot be used as weights on `muscles`, or nil.
+    /// Why the synergies cannot be used as weights on `muscles`, or nil. An
+    /// all-zero synergy (a component the fit left empty) is accepted: it matches nothing.
     var weightsProblem: String? {
         if muscles.count < 2 { return "has \(muscles.count) muscle(s); synergies need at least 2" }
         if Set(muscles.map { $0.lowercased() }).count != muscles.count { return "names a muscle twice" }
@@ -49,7 +50,6 @@ extension SynergyReport {
             if !synergy.weights.allSatisfy({ $0.isFinite && $0 >= 0 }) {
                 return "synergy \(j) has a negative or non-finite weight"
             }
-            if !synergy.weights.contains(where: { $0 > 0 }) { return "synergy \(j) has all-zero weights" }
         }
         return nil
     }

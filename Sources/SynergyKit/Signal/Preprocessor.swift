@@ -76,6 +76,13 @@ public enum Preprocessor {
 
     /// Demean → high-pass → rectify → low-pass → floor → minimum → bins, per channel
     /// (channels in parallel). Returns the channels and their time axis.
+    ///
+    /// With the `.zero` floor every step needs only its own channel, so each task
+    /// takes its channel through the whole chain and keeps only the binned result:
+    /// beside the recording, memory holds a few full-length copies per running
+    /// task, not a filtered copy of every channel. The `.smallestPositive` floor
+    /// needs the smallest positive value of all channels, so there the filtered
+    /// channels are kept until every one is done.
     static func continuousEnvelope(_ recording: EMGRecording, settings: PreprocessingSettings) throws
         -> (channels: [[Double]], time: [Double]) {
         let count = recording.sampleCount
@@ -116,6 +123,23 @@ public enum Preprocessor {
         let lowPass = try settings.lowPass.map {
             try $0.zeroPhase(highPass: false, sampleRate: recording.sampleRate, padding: settings.edgePadding)
         }
+        let amplitudes = recording.channels.map { $0.reduce(0) { max($0, abs($1)) } }
+        /// Floor (values below it, or at most it, raised to it) → minimum → flat check → bins, in place.
+        @Sendable func finish(_ x: inout [Double], channel c: Int, floor: Double) throws -> [Double] {
+            switch settings.floor {
+            case .zero: for i in x.indices where x[i] < floor { x[i] = floor }
+            case .smallestPositive: for i in x.indices where x[i] <= floor { x[i] = floor }
+            }
+            if settings.subtractMinimum { EnvelopeSteps.subtractMinimum(&x) }
+            // A channel whose filtered range is a rounding error next to its own raw amplitude carries no signal.
+            let range = (x.max() ?? 0) - (x.min() ?? 0)
+            if !(range > flatTolerance * amplitudes[c]) {
+                throw SignalError("channel '\(recording.channelNames[c])' is flat after filtering (range \(range), "
+                                  + "against raw samples up to \(amplitudes[c]))")
+            }
+            return binStarts.map { EnvelopeSteps.binMeans(x, starts: $0) } ?? x
+        }
+        let floorPerChannel = settings.floor == .zero
         let results = Mutex([Result<[Double], any Error>?](repeating: nil, count: recording.channels.count))
         DispatchQueue.concurrentPerform(iterations: recording.channels.count) { c in
             let result = Result<[Double], any Error> {
@@ -124,38 +148,26 @@ public enum Preprocessor {
                 if let highPass { x = try highPass(x) }
                 EnvelopeSteps.rectify(&x)
                 if let lowPass { x = try lowPass(x) }
-                return x
+                guard x.allSatisfy(\.isFinite) else {
+                    throw SignalError("channel '\(recording.channelNames[c])' overflows while filtering (its samples "
+                                      + "reach \(amplitudes[c])); rescale the recording")
+                }
+                return floorPerChannel ? try finish(&x, channel: c, floor: 0) : x
             }
             results.withLock { $0[c] = result }
         }
         var channels = try results.withLock { $0 }.map { try $0!.get() }
-        for (c, x) in channels.enumerated() where !x.allSatisfy(\.isFinite) {
-            let peak = recording.channels[c].map(abs).max() ?? 0
-            throw SignalError("channel '\(recording.channelNames[c])' overflows while filtering (its samples reach "
-                              + "\(peak)); rescale the recording")
-        }
-        switch settings.floor {
-        case .zero:
-            for c in channels.indices { for i in channels[c].indices where channels[c][i] < 0 { channels[c][i] = 0 } }
-        case .smallestPositive:
+        if !floorPerChannel {
             let smallest = channels.compactMap { $0.lazy.filter { $0 > 0 }.min() }.min() ?? 0
-            for c in channels.indices { for i in channels[c].indices where channels[c][i] <= 0 { channels[c][i] = smallest } }
-        }
-        if settings.subtractMinimum { for c in channels.indices { EnvelopeSteps.subtractMinimum(&channels[c]) } }
-        // A channel whose filtered range is a rounding error next to its own raw amplitude carries no signal.
-        for (c, x) in channels.enumerated() {
-            let range = (x.max() ?? 0) - (x.min() ?? 0)
-            let amplitude = recording.channels[c].map(abs).max() ?? 0
-            if !(range > flatTolerance * amplitude) {
-                throw SignalError("channel '\(recording.channelNames[c])' is flat after filtering (range \(range), "
-                                  + "against raw samples up to \(amplitude))")
+            for c in channels.indices {
+                let finished = try finish(&channels[c], channel: c, floor: smallest)
+                channels[c] = finished
             }
         }
         guard let binStarts, let width = settings.binWidth else {
             let time = (0..<count).map { recording.startTime + Double($0) / recording.sampleRate }
             return (channels, time)
         }
-        channels = channels.map { EnvelopeSteps.binMeans($0, starts: binStarts) }
         // Each bin is stamped with its centre.
         let time = (0..<(binStarts.count - 1)).map { recording.startTime + (Double($0) + 0.5) * width }
         return (channels, time)

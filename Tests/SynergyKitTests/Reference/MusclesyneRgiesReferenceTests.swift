@@ -33,7 +33,7 @@ final class MusclesyneRgiesReferenceTests: XCTestCase {
         for subject in try subjects() {
             let rank = subject.weights.columns
             let analysis = SynergyAnalysis(envelope: subject.envelope, protocol: .santuz, seed: 1, threads: 2)
-            let outcome = analysis.extract(rank: rank, activationsFile: "")
+            let outcome = try analysis.extract(rank: rank, activationsFile: "")
             XCTAssertGreaterThanOrEqual(outcome.report.ranks[0].r2, subject.storedR2 - 0.002, subject.name)
             let ours = Matrix(rows: 13, columns: rank, elements: outcome.report.synergies.flatMap(\.weights))
             let similarities = bestMatching(ours, subject.weights)
@@ -44,7 +44,7 @@ final class MusclesyneRgiesReferenceTests: XCTestCase {
     func testCountGivesThePackagesRank() throws {
         for subject in try subjects() {
             let analysis = SynergyAnalysis(envelope: subject.envelope, protocol: .santuz, seed: 1, threads: 2)
-            let outcome = analysis.count(maxRank: SynergyProtocol.santuz.maxRank.maxRank(muscles: 13), activationsFile: "")
+            let outcome = try analysis.count(maxRank: SynergyProtocol.santuz.maxRank.maxRank(muscles: 13), activationsFile: "")
             XCTAssertEqual(outcome.report.count, subject.weights.columns, subject.name)
         }
     }
