@@ -43,7 +43,9 @@ seed_files() {
 echo "fuzz: building ${targets[*]} (release, AddressSanitizer, libFuzzer)"
 mkdir -p "$build/logs"
 for target in "${targets[@]}"; do
+    # Coverage is asked for explicitly: on a rebuild the driver can leave it out of the Swift modules.
     if ! SYNERGY_FUZZ=1 swift build -c release --build-path "$build" --sanitize=fuzzer --sanitize=address \
+            -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
             --product "${product[$target]}" > "$build/logs/build.log" 2>&1; then
         grep -E "error:" "$build/logs/build.log" >&2 || tail -5 "$build/logs/build.log" >&2
         echo "fuzz: building ${product[$target]} failed" >&2
@@ -73,6 +75,10 @@ for target in "${targets[@]}"; do
     start=$(date +%s)
     if "$binary" "${options[@]}" -max_total_time="$seconds" "$corpus" "$seeds" > "$log" 2>&1; then
         result="no findings"
+        if grep -q "no interesting inputs were found" "$log"; then
+            result="NOT INSTRUMENTED: no coverage feedback (log $log)"
+            status=1
+        fi
     else
         result="FINDING in $findings (log $log)"
         status=1
