@@ -28,6 +28,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOG_TAG=bench
+source "$ROOT/Scripts/lib/script-kit.sh"
 BENCH="$ROOT/Scripts/bench"
 PYTHON="${PYTHON:-python3}"
 
@@ -38,20 +40,14 @@ for arg in "$@"; do
     --skip-ours) skip_ours=1 ;;
     --skip-peers) skip_peers=1 ;;
     --keep) keep=1 ;;
-    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-    *) echo "bench.sh: unknown option $arg (see --help)" >&2; exit 2 ;;
+    -h|--help) print_usage; exit 0 ;;
+    *) unknown_option "$arg" ;;
   esac
 done
 
-log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 fail() { echo "bench.sh: error: $*" >&2; exit 1; }
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/synergy-bench.XXXXXX")"
-if [ "$keep" = 1 ]; then
-  trap 'log "results kept in $work"' EXIT
-else
-  trap 'rm -rf "$work"' EXIT
-fi
+make_work_folder synergy-bench "$keep"
 
 "$PYTHON" -c "import numpy, scipy" 2>/dev/null \
   || fail "python3 with numpy and scipy is needed (python3 -m pip install numpy scipy)"
@@ -70,15 +66,7 @@ fi
 # --- build ---------------------------------------------------------------------
 bin=""
 if [ "$skip_ours" = 0 ]; then
-  if [ -n "${SYNERGY_BIN:-}" ]; then
-    bin="$SYNERGY_BIN"
-  else
-    log "building synergy (release)"
-    (cd "$ROOT" && swift build -c release --product synergy >&2) \
-      || fail "swift build -c release --product synergy failed (use --skip-ours to run the peers only)"
-    bin="$(cd "$ROOT" && swift build -c release --show-bin-path)/synergy"
-  fi
-  [ -x "$bin" ] || fail "no executable synergy binary at $bin"
+  synergy_binary
 fi
 
 # --- data ------------------------------------------------------------------------

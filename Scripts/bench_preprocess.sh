@@ -11,29 +11,25 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOG_TAG=bench
+source "$ROOT/Scripts/lib/script-kit.sh"
 PYTHON="${PYTHON:-python3}"
 minutes=10; keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --minutes) minutes="$2"; shift ;;
     --keep) keep=1 ;;
-    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-    *) echo "bench_preprocess.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    -h|--help) print_usage; exit 0 ;;
+    *) unknown_option "$1" ;;
   esac
   shift
 done
-log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 "$PYTHON" -c "import numpy, scipy, ezc3d" 2>/dev/null \
   || { echo "bench_preprocess.sh: python3 with numpy, scipy and ezc3d is needed (pip install ezc3d)" >&2; exit 1; }
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/synergy-bench-pre.XXXXXX")"
-if [ "$keep" = 1 ]; then trap 'log "kept $work"' EXIT; else trap 'rm -rf "$work"' EXIT; fi
+make_work_folder synergy-bench-pre "$keep"
 
-if [ -n "${SYNERGY_BIN:-}" ]; then bin="$SYNERGY_BIN"; else
-  log "building synergy (release)"
-  (cd "$ROOT" && swift build -c release --product synergy >&2)
-  bin="$(cd "$ROOT" && swift build -c release --show-bin-path)/synergy"
-fi
+synergy_binary
 
 seconds=$((minutes * 60))
 log "simulating 16 channels x 2000 Hz x ${seconds} s"

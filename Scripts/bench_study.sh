@@ -20,6 +20,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOG_TAG=bench_study
+source "$ROOT/Scripts/lib/script-kit.sh"
 PYTHON="${PYTHON:-python3}"
 with_mu=0; quick=0; keep=0
 for arg in "$@"; do
@@ -27,21 +29,13 @@ for arg in "$@"; do
     --with-mu) with_mu=1 ;;
     --quick) quick=1 ;;
     --keep) keep=1 ;;
-    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-    *) echo "bench_study.sh: unknown option $arg (see --help)" >&2; exit 2 ;;
+    -h|--help) print_usage; exit 0 ;;
+    *) unknown_option "$arg" ;;
   esac
 done
-log() { echo "[bench_study $(date +%H:%M:%S)] $*" >&2; }
-work="$(mktemp -d "${TMPDIR:-/tmp}/synergy-bench-study.XXXXXX")"
-if [ "$keep" = 1 ]; then trap 'log "results kept in $work"' EXIT; else trap 'rm -rf "$work"' EXIT; fi
+make_work_folder synergy-bench-study "$keep"
 
-if [ -n "${SYNERGY_BIN:-}" ]; then
-  bin="$SYNERGY_BIN"
-else
-  log "building synergy (release)"
-  (cd "$ROOT" && swift build -c release --product synergy >&2)
-  bin="$(cd "$ROOT" && swift build -c release --show-bin-path)/synergy"
-fi
+synergy_binary
 
 if [ "$quick" = 1 ]; then
   study=(--groups 2 --subjects 2 --time-points 2 --duration 20); extra=(--replicates 5 --kmeans-replicates 50 --gap-references 10 --gap-replicates 10)

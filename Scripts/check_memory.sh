@@ -21,27 +21,23 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOG_TAG=memory
+source "$ROOT/Scripts/lib/script-kit.sh"
 minutes=60; keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --minutes) minutes="$2"; shift ;;
     --keep) keep=1 ;;
-    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-    *) echo "check_memory.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    -h|--help) print_usage; exit 0 ;;
+    *) unknown_option "$1" ;;
   esac
   shift
 done
-log() { echo "[memory $(date +%H:%M:%S)] $*" >&2; }
 [ -x /usr/bin/time ] || { echo "check_memory.sh: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/synergy-memory.XXXXXX")"
-if [ "$keep" = 1 ]; then trap 'log "kept $work"' EXIT; else trap 'rm -rf "$work"' EXIT; fi
+make_work_folder synergy-memory "$keep"
 
-if [ -n "${SYNERGY_BIN:-}" ]; then bin="$SYNERGY_BIN"; else
-  log "building synergy (release)"
-  (cd "$ROOT" && swift build -c release --product synergy >&2)
-  bin="$(cd "$ROOT" && swift build -c release --show-bin-path)/synergy"
-fi
+synergy_binary
 
 channels=16; rate=2000; seconds=$((minutes * 60))
 samples=$((rate * seconds))

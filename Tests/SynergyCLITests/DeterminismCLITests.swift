@@ -68,11 +68,7 @@ final class DeterminismCLITests: XCTestCase {
     /// byte for byte the same session files, study.json, summary.csv and report.html.
     func testBatchGivesTheSameFilesForAnyJobCountAndThreeShards() throws {
         let folder = try ToolRunner.temporaryFolder(for: self)
-        let study = folder.appendingPathComponent("study")
-        let simulate = try synergy(["simulate", "--study", "-o", study.path, "--groups", "2", "--subjects", "2",
-                                    "--time-points", "2", "--muscles", "8", "--synergies", "3", "--sample-rate", "1000",
-                                    "--duration", "20", "--seed", "6"])
-        XCTAssertEqual(simulate.status, 0, simulate.stderr)
+        let study = try ToolRunner.smallStudy(in: folder, groups: 2, subjects: 2, timePoints: 2, seed: 6)
         let manifest = study.appendingPathComponent("manifest.csv").path
         func batch(_ output: URL, _ extra: [String]) throws {
             let run = try synergy(["batch", manifest, "-o", output.path] + StudyCLITests.fast + extra)

@@ -48,11 +48,7 @@ final class RobustnessCLITests: XCTestCase {
         XCTAssertEqual(free.status, 0, free.stderr)
         XCTAssertEqual(free.stderr, "")
 
-        let study = folder.appendingPathComponent("study")
-        let simulate = try synergy(["simulate", "--study", "-o", study.path, "--groups", "1", "--subjects", "2",
-                                    "--time-points", "1", "--muscles", "8", "--synergies", "3", "--sample-rate", "1000",
-                                    "--duration", "20"])
-        XCTAssertEqual(simulate.status, 0, simulate.stderr)
+        let study = try ToolRunner.smallStudy(in: folder, groups: 1, subjects: 2, timePoints: 1)
         let batch = try synergy(["batch", study.appendingPathComponent("manifest.csv").path, "-o",
                                  folder.appendingPathComponent("out").path, "--max-rank", "3", "--max-iterations", "5",
                                  "--replicates", "2", "--threshold", "0.5", "--max-clusters", "3", "--kmeans-replicates", "5",
@@ -130,11 +126,7 @@ final class RobustnessCLITests: XCTestCase {
     /// that of the uninterrupted run, and no temporary remains.
     func testABatchKilledAtRandomMomentsLosesNothing() throws {
         let folder = try ToolRunner.temporaryFolder(for: self)
-        let study = folder.appendingPathComponent("study")
-        let simulate = try synergy(["simulate", "--study", "-o", study.path, "--groups", "2", "--subjects", "3",
-                                    "--time-points", "2", "--muscles", "8", "--synergies", "3", "--sample-rate", "1000",
-                                    "--duration", "20", "--seed", "8"])
-        XCTAssertEqual(simulate.status, 0, simulate.stderr)
+        let study = try ToolRunner.smallStudy(in: folder, groups: 2, subjects: 3, timePoints: 2, seed: 8)
         let arguments = ["batch", study.appendingPathComponent("manifest.csv").path] + StudyCLITests.fast + ["--jobs", "2"]
 
         let reference = folder.appendingPathComponent("reference")

@@ -38,6 +38,17 @@ enum ToolRunner {
         return folder
     }
 
+    /// A small study written by `synergy simulate --study` into `folder/study` (8 muscles,
+    /// 3 planted synergies, 20 s at 1000 Hz per session); returns the study folder.
+    static func smallStudy(in folder: URL, groups: Int, subjects: Int, timePoints: Int, seed: Int? = nil) throws -> URL {
+        let study = folder.appendingPathComponent("study")
+        let simulate = try synergy(["simulate", "--study", "-o", study.path, "--groups", "\(groups)", "--subjects", "\(subjects)",
+                                    "--time-points", "\(timePoints)", "--muscles", "8", "--synergies", "3",
+                                    "--sample-rate", "1000", "--duration", "20"] + (seed.map { ["--seed", "\($0)"] } ?? []))
+        XCTAssertEqual(simulate.status, 0, simulate.stderr)
+        return study
+    }
+
     static func json(_ url: URL) throws -> [String: Any] {
         try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
     }
