@@ -14,16 +14,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOG_TAG=bench
 source "$ROOT/Scripts/lib/script-kit.sh"
 PYTHON="${PYTHON:-python3}"
-minutes=10; keep=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --minutes) minutes="$2"; shift ;;
-    --keep) keep=1 ;;
-    -h|--help) print_usage; exit 0 ;;
-    *) unknown_option "$1" ;;
-  esac
-  shift
-done
+parse_minutes_and_keep 10 "$@"
 "$PYTHON" -c "import numpy, scipy, ezc3d" 2>/dev/null \
   || { echo "bench_preprocess.sh: python3 with numpy, scipy and ezc3d is needed (pip install ezc3d)" >&2; exit 1; }
 

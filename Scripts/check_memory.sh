@@ -23,16 +23,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOG_TAG=memory
 source "$ROOT/Scripts/lib/script-kit.sh"
-minutes=60; keep=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --minutes) minutes="$2"; shift ;;
-    --keep) keep=1 ;;
-    -h|--help) print_usage; exit 0 ;;
-    *) unknown_option "$1" ;;
-  esac
-  shift
-done
+parse_minutes_and_keep 60 "$@"
 [ -x /usr/bin/time ] || { echo "check_memory.sh: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
 
 make_work_folder synergy-memory "$keep"

@@ -9,6 +9,22 @@ print_usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { ex
 # unknown_option ARG: the one-line error for an option the script does not take; exit code 2.
 unknown_option() { echo "$(basename "$0"): unknown option $1 (see --help)" >&2; exit 2; }
 
+# parse_minutes_and_keep DEFAULT ARGS...: the options of the scripts that
+# simulate a long recording: --minutes N sets $minutes (else DEFAULT), --keep
+# sets $keep to 1, --help prints the usage.
+parse_minutes_and_keep() {
+  minutes="$1"; keep=0; shift
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --minutes) minutes="$2"; shift ;;
+      --keep) keep=1 ;;
+      -h|--help) print_usage; exit 0 ;;
+      *) unknown_option "$1" ;;
+    esac
+    shift
+  done
+}
+
 # log MESSAGE...: a time-stamped progress line on stderr.
 log() { echo "[$LOG_TAG $(date +%H:%M:%S)] $*" >&2; }
 

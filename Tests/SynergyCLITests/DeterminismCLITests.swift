@@ -48,10 +48,7 @@ final class DeterminismCLITests: XCTestCase {
     /// JSON, both activation CSVs and the figure are the same bytes with --threads 1, 2, and 2 again.
     func testCompareGivesTheSameBytesOnEveryRunAndThreadCount() throws {
         let folder = try ToolRunner.temporaryFolder(for: self)
-        let prefix = folder.appendingPathComponent("runner").path
-        let simulate = try synergy(["simulate", "--training-change", "-o", prefix, "--muscles", "8", "--synergies", "3",
-                                    "--sample-rate", "1000", "--duration", "20", "--format", "csv", "--seed", "5"])
-        XCTAssertEqual(simulate.status, 0, simulate.stderr)
+        let prefix = try ToolRunner.novicePair(in: folder)
         let arguments = ["compare", prefix + "_novice.csv", prefix + "_trained.csv", "--events-a", prefix + "_novice_events.csv",
                          "--events-b", prefix + "_trained_events.csv", "--replicates", "3", "--rank-a", "3", "--rank-b", "3"]
         let runs = try ["1", "2", "2"].enumerated().map { index, threads in

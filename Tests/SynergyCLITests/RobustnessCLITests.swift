@@ -69,10 +69,7 @@ final class RobustnessCLITests: XCTestCase {
     /// runs and gives finite results, the silent muscle weighing next to nothing in B.
     func testAMuscleSilentInOneSessionIsRefusedNamingTheFileAndMuscle() throws {
         let folder = try ToolRunner.temporaryFolder(for: self)
-        let prefix = folder.appendingPathComponent("runner").path
-        let simulate = try synergy(["simulate", "--training-change", "-o", prefix, "--muscles", "8", "--synergies", "3",
-                                    "--sample-rate", "1000", "--duration", "20", "--format", "csv", "--seed", "5"])
-        XCTAssertEqual(simulate.status, 0, simulate.stderr)
+        let prefix = try ToolRunner.novicePair(in: folder)
         let (novice, trained) = (prefix + "_novice.csv", prefix + "_trained.csv")
         let lines = try String(contentsOfFile: trained, encoding: .utf8).split(separator: "\n").map(String.init)
         let muscle = String(lines[0].split(separator: ",")[4])

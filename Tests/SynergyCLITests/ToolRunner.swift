@@ -49,6 +49,17 @@ enum ToolRunner {
         return study
     }
 
+    /// A novice and a trained session written by `synergy simulate --training-change` as CSV
+    /// (8 muscles, 3 planted synergies, 20 s at 1000 Hz, seed 5) under `folder/runner`; returns
+    /// that prefix (`PREFIX_novice.csv`, `PREFIX_trained.csv` and their `_events.csv`).
+    static func novicePair(in folder: URL) throws -> String {
+        let prefix = folder.appendingPathComponent("runner").path
+        let simulate = try synergy(["simulate", "--training-change", "-o", prefix, "--muscles", "8", "--synergies", "3",
+                                    "--sample-rate", "1000", "--duration", "20", "--format", "csv", "--seed", "5"])
+        XCTAssertEqual(simulate.status, 0, simulate.stderr)
+        return prefix
+    }
+
     static func json(_ url: URL) throws -> [String: Any] {
         try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
     }
