@@ -94,12 +94,13 @@ public enum Preprocessor {
         }
         // Variances and fits sum squares over the whole recording: they must neither overflow nor vanish.
         let values = Double(count * recording.channels.count)
+        let amplitudes = recording.channels.map { $0.reduce(0) { max($0, abs($1)) } }
         for (c, x) in recording.channels.enumerated() {
             let first = x.first ?? 0
             if x.allSatisfy({ $0 == first }) {
                 throw SignalError("channel '\(recording.channelNames[c])' is flat (every sample is \(first))")
             }
-            let peak = x.reduce(0) { max($0, abs($1)) }
+            let peak = amplitudes[c]
             if !(peak * peak * values).isFinite {
                 throw SignalError("channel '\(recording.channelNames[c])' overflows: its samples reach \(peak), too large "
                                   + "to square and sum in double precision; rescale the recording")
@@ -123,7 +124,6 @@ public enum Preprocessor {
         let lowPass = try settings.lowPass.map {
             try $0.zeroPhase(highPass: false, sampleRate: recording.sampleRate, padding: settings.edgePadding)
         }
-        let amplitudes = recording.channels.map { $0.reduce(0) { max($0, abs($1)) } }
         /// Floor (values below it, or at most it, raised to it) → minimum → flat check → bins, in place.
         @Sendable func finish(_ x: inout [Double], channel c: Int, floor: Double) throws -> [Double] {
             switch settings.floor {
