@@ -26,7 +26,8 @@ let package = Package(
             ],
             exclude: ["Factorization/README.md", "IO/README.md", "LinearAlgebra/README.md",
                       "Report/README.md", "Selection/README.md", "Signal/README.md",
-                      "Simulation/README.md", "Comparison/README.md", "Cohort/README.md"]
+                      "Simulation/README.md", "Comparison/README.md", "Cohort/README.md",
+                      "Bootstrap/README.md"]
         ),
         .executableTarget(
             name: "synergy",

@@ -34,6 +34,8 @@ struct Compare: ParsableCommand {
 
     @OptionGroup var solver: SolverOptions
 
+    @OptionGroup var bootstrapOptions: BootstrapOptions
+
     @Option(help: "Compare A's synergies at this rank instead of its count.")
     var rankA: Int?
 
@@ -93,6 +95,7 @@ struct Compare: ParsableCommand {
             protocol: chosen, seed: solver.seed, threads: solver.threads)
         (analysis.scaling, analysis.strict, analysis.rankA, analysis.rankB) = (normalise, strict, rankA, rankB)
         (analysis.threshold, analysis.coefficientMinimum, analysis.silenceRatio) = (threshold, coefficientMin, silentBelow)
+        analysis.bootstrap = bootstrapOptions.plan
         let outcome = try analysis.run(activationFiles: (activationsPath("a")?.name ?? "", activationsPath("b")?.name ?? ""))
         let report = outcome.report
         print("synergy compare: A = \(a), B = \(b); algorithm \(chosen.factorization.algorithm.rawValue), seed \(solver.seed)")

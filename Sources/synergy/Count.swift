@@ -15,12 +15,13 @@ struct Count: ParsableCommand {
     @OptionGroup var rankOptions: RankOptions
 
     func run() throws {
-        let envelope = try session.readEnvelope()
+        let (envelope, units) = try session.readEnvelope()
         var chosen = session.resolvedProtocol
         chosen.criterion = rankOptions.criterion(for: session.source.protocolName)
         let analysis = SynergyAnalysis(envelope: envelope, protocol: chosen, seed: session.seed, threads: session.threads)
         let highest = try analysis.highestRank(requested: rankOptions.maxRank)
-        let outcome = try analysis.count(maxRank: highest, activationsFile: session.activationsPath?.name ?? "")
+        var outcome = try analysis.count(maxRank: highest, activationsFile: session.activationsPath?.name ?? "")
+        try session.bootstrap(&outcome, analysis, units: units, highestRank: highest)
         let rule = Self.describe(chosen.criterion)
         if let count = outcome.report.count {
             try session.present(outcome, envelope: envelope, summary: "\nNumber of synergies: \(count) (\(rule))")

@@ -51,6 +51,8 @@ struct SessionOptions: ParsableArguments {
 
     @OptionGroup var solver: SolverOptions
 
+    @OptionGroup var bootstrapOptions: BootstrapOptions
+
     @Option(name: .shortAndLong,
             help: "Write the JSON report to this file and the activations to <name>_activations.csv beside it.")
     var output: String?
@@ -69,9 +71,21 @@ struct SessionOptions: ParsableArguments {
         return chosen
     }
 
-    /// The envelope to factorise: read, or preprocessed from the raw recording.
-    func readEnvelope() throws -> EnvelopeTable {
-        try source.sessionInput.envelope(settings: resolvedProtocol.preprocessing)
+    /// The envelope to factorise (read, or preprocessed from the raw recording)
+    /// and, with --bootstrap, the units its resamples draw.
+    func readEnvelope() throws -> (envelope: EnvelopeTable, units: ResamplingUnits?) {
+        let settings = resolvedProtocol.preprocessing
+        guard let plan = bootstrapOptions.plan else { return (try source.sessionInput.envelope(settings: settings), nil) }
+        let (envelope, events) = try source.sessionInput.envelopeAndEvents(settings: settings)
+        let cycles = envelope.preprocessing.map(\.cycles) ?? settings.cycles
+        return (envelope, try BootstrapOptions.units(envelope, cycles: cycles, events: events, plan: plan))
+    }
+
+    /// With --bootstrap, resamples `outcome`'s envelope and refits (a sweep to `highestRank`, or the one rank).
+    func bootstrap(_ outcome: inout SynergyAnalysis.Outcome, _ analysis: SynergyAnalysis, units: ResamplingUnits?,
+                   highestRank: Int) throws {
+        guard let units, let plan = bootstrapOptions.plan else { return }
+        _ = try analysis.bootstrap(&outcome, .init(resamples: plan.resamples, units: units), highestRank: highestRank)
     }
 
     /// The activations CSV's path beside the JSON, and its name as the JSON records it.
@@ -91,6 +105,7 @@ struct SessionOptions: ParsableArguments {
         print(summary)
         print("\nWeights at rank \(report.rank) (unit vectors):")
         print(ReportTables.weights(report))
+        if let bootstrap = ReportTables.bootstrap(report) { print("\n" + bootstrap) }
         if let warning = ReportTables.iterationCapWarning(report) {
             FileHandle.standardError.write(Data("synergy: warning: \(envelope.path): \(warning)\n".utf8))
         }

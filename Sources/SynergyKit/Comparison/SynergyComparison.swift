@@ -17,6 +17,8 @@ public struct SynergyComparison: Sendable, Equatable {
         public var a: Int
         public var b: Int
         public var similarity: Double
+        /// With a bootstrap: the share of paired resamples that match the same pair (`ComparisonSupport`).
+        public var support: Double?
     }
 
     /// One synergy explained as a non-negative combination of the other set's.

@@ -57,6 +57,9 @@ public struct ComparisonAnalysis: Sendable {
     /// muscle's ratio is silent in that session (an electrode off), which is an
     /// error; 0 turns the check off.
     public var silenceRatio = 0.02
+    /// Resample both sessions (independently) and give every match, merging and
+    /// fractionation its support; nil: no bootstrap.
+    public var bootstrap: BootstrapPlan?
 
     public init(a: Side, b: Side, protocol: SynergyProtocol, seed: UInt64, threads: Int) {
         self.a = a
@@ -88,6 +91,13 @@ public struct ComparisonAnalysis: Sendable {
 
     /// Runs the comparison; `activationFiles` are the names the report gives the activations CSVs.
     public func run(activationFiles: (a: String, b: String)) throws -> Outcome {
+        if bootstrap != nil {
+            for side in [a, b] {
+                if case .synergies(let path) = side {
+                    throw InputError(file: path, "holds synergies only; a bootstrap resamples the recording or envelope")
+                }
+            }
+        }
         var sideA = try load(a, label: "A"), sideB = try load(b, label: "B")
         let common = sideA.muscles.filter { name in sideB.muscles.contains { $0.caseInsensitiveCompare(name) == .orderedSame } }
         let (droppedA, droppedB) = (Self.missing(from: common, sideA.muscles), Self.missing(from: common, sideB.muscles))
@@ -103,10 +113,17 @@ public struct ComparisonAnalysis: Sendable {
         try sideB.restrict(to: common)
         let scaled = try preprocess(&sideA, &sideB)
 
-        let reportA = try synergies(&sideA, rank: rankA, activationsFile: activationFiles.a, flag: "--rank-a")
-        let reportB = try synergies(&sideB, rank: rankB, activationsFile: activationFiles.b, flag: "--rank-b")
+        var reportA = try synergies(&sideA, rank: rankA, activationsFile: activationFiles.a, flag: "--rank-a")
+        var reportB = try synergies(&sideB, rank: rankB, activationsFile: activationFiles.b, flag: "--rank-b")
         let comparison = try SynergyComparison(a: Self.weights(reportA), b: Self.weights(reportB),
                                                threshold: threshold, coefficientMinimum: coefficientMinimum)
+        var support: ComparisonSupport?
+        if let bootstrap {
+            let resamplesA = try resample(sideA, &reportA, plan: bootstrap, stream: 0)
+            let resamplesB = try resample(sideB, &reportB, plan: bootstrap, stream: 1)
+            support = try ComparisonSupport(comparison, a: resamplesA, b: resamplesB, threshold: threshold,
+                                            coefficientMinimum: coefficientMinimum)
+        }
         var crossFit = [ComparisonReport.CrossFitResult]()
         for (weights, target, labels) in [(reportA, (sideB, reportB), ("a", "b")), (reportB, (sideA, reportA), ("b", "a"))] {
             guard let envelope = target.0.envelope else { continue }
@@ -129,7 +146,7 @@ public struct ComparisonAnalysis: Sendable {
             sources: .init(a: sideA.source, b: sideB.source), muscles: common,
             normalisation: scaled ? (scaling == .shared ? "shared" : "per_session") : "as_given",
             threshold: threshold, coefficientMinimum: coefficientMinimum, a: reportA, b: reportB,
-            comparison: comparison, crossFit: crossFit)
+            comparison: comparison, crossFit: crossFit, support: support)
         return Outcome(report: report, comparison: comparison, a: sideA.outcome(profilePoints), b: sideB.outcome(profilePoints),
                        notes: notes)
     }
@@ -150,6 +167,8 @@ public struct ComparisonAnalysis: Sendable {
         var report: SynergyReport?
         var activations: Matrix?
         var cycles: CycleSettings?
+        /// The highest rank of the side's sweep.
+        var highestRank = 0
 
         var source: ComparisonReport.Source {
             .init(kind: kind, path: path, sha256: sha256, droppedMuscles: dropped)
@@ -290,7 +309,27 @@ public struct ComparisonAnalysis: Sendable {
         let analysis = SynergyAnalysis(envelope: envelope, protocol: `protocol`, seed: seed, threads: threads)
         let outcome = try analysis.count(maxRank: highest, reportedRank: rank, activationsFile: activationsFile)
         side.activations = outcome.activations
+        side.highestRank = highest
         return outcome.report
+    }
+
+    /// The bootstrap of a side's count, series `stream`: sets `report.bootstrap` and returns the resamples.
+    private func resample(_ side: LoadedSide, _ report: inout SynergyReport, plan: BootstrapPlan,
+                          stream: Int) throws -> [SessionBootstrap.Resample] {
+        guard let envelope = side.envelope else { preconditionFailure("a bootstrap side always has an envelope") }
+        let units: ResamplingUnits
+        do {
+            units = try ResamplingUnits.of(time: envelope.time, cycles: side.cycles, touchdowns: side.events?.touchdowns,
+                                           blockSeconds: plan.blockSeconds)
+        } catch let problem as ResamplingUnits.Problem {
+            throw InputError(file: side.path, problem.description)
+        }
+        let analysis = SynergyAnalysis(envelope: envelope, protocol: `protocol`, seed: seed, threads: threads)
+        var outcome = SynergyAnalysis.Outcome(report: report, activations: side.activations ?? Matrix(rows: 0, columns: 0))
+        let resamples = try analysis.bootstrap(&outcome, .init(resamples: plan.resamples, units: units, stream: stream),
+                                               highestRank: side.highestRank)
+        report = outcome.report
+        return resamples
     }
 
     // MARK: - Helpers

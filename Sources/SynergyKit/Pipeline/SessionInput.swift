@@ -47,6 +47,16 @@ public struct SessionInput: Sendable {
 
     /// The envelope for factorisation.
     public func envelope(settings: PreprocessingSettings) throws -> EnvelopeTable {
+        try read(settings: settings, withEvents: false).envelope
+    }
+
+    /// The envelope and, for a raw recording with `events` given, its gait
+    /// events (checked against the recording), which a bootstrap resamples by.
+    public func envelopeAndEvents(settings: PreprocessingSettings) throws -> (envelope: EnvelopeTable, events: GaitEvents?) {
+        try read(settings: settings, withEvents: true)
+    }
+
+    private func read(settings: PreprocessingSettings, withEvents: Bool) throws -> (envelope: EnvelopeTable, events: GaitEvents?) {
         switch kind {
         case .envelope:
             var table = try EnvelopeCSV.read(path: path)
@@ -62,15 +72,16 @@ public struct SessionInput: Sendable {
                 table.muscles = indices.map { table.muscles[$0] }
                 table.data = data
             }
-            return table
+            return (table, nil)
         case .raw:
             let recording = try recording(at: path)
             let resolved = settings.resolved(sampleRate: recording.sampleRate)
             let envelope = try preprocess(recording, settings: resolved)
-            return EnvelopeTable(path: path, sha256: recording.sha256, timeHeader: envelope.timeHeader,
-                                 time: envelope.time, muscles: envelope.muscles, data: envelope.data,
-                                 format: path.lowercased().hasSuffix(".c3d") ? "c3d" : "raw_csv",
-                                 preprocessing: resolved)
+            let events = withEvents ? try self.events?.events(for: recording, cycles: resolved.cycles) : nil
+            return (EnvelopeTable(path: path, sha256: recording.sha256, timeHeader: envelope.timeHeader,
+                                  time: envelope.time, muscles: envelope.muscles, data: envelope.data,
+                                  format: path.lowercased().hasSuffix(".c3d") ? "c3d" : "raw_csv",
+                                  preprocessing: resolved), events)
         }
     }
 

@@ -54,6 +54,41 @@ public struct SynergyAnalysis: Sendable {
         return outcome(command: "count", fits: fits, count: count, reported: reported, activationsFile: activationsFile)
     }
 
+    /// A bootstrap of a `count` or `extract` outcome: how many resamples, of which
+    /// units, and which independent series of resamples (`SessionBootstrap.stream`).
+    public struct BootstrapRequest: Sendable {
+        public var resamples: Int
+        public var units: ResamplingUnits
+        public var stream: Int
+
+        public init(resamples: Int, units: ResamplingUnits, stream: Int = 0) {
+            (self.resamples, self.units, self.stream) = (resamples, units, stream)
+        }
+    }
+
+    /// Resamples the envelope as `request` says and refits each resample as
+    /// `outcome` was fitted (a sweep to `highestRank` for `count`, the one rank
+    /// for `extract`); sets the report's `bootstrap` and returns the resamples.
+    public func bootstrap(_ outcome: inout Outcome, _ request: BootstrapRequest,
+                          highestRank: Int) throws -> [SessionBootstrap.Resample] {
+        let report = outcome.report
+        let sweep = report.command == "count"
+        let run = SessionBootstrap(
+            data: envelope.data, units: request.units, protocol: `protocol`, highestRank: sweep ? highestRank : report.rank,
+            reportedRank: report.rank, count: report.count,
+            weights: Matrix(rows: report.muscles.count, columns: report.synergies.count,
+                            elements: report.synergies.flatMap(\.weights)),
+            sweep: sweep, resamples: request.resamples, seed: seed, stream: request.stream, threads: threads)
+        do {
+            let resamples = try run.run()
+            outcome.report.bootstrap = BootstrapSummary(resamples, units: request.units, sweep: sweep)
+            return resamples
+        } catch let problem as SessionBootstrap.FitProblem {
+            throw InputError(file: envelope.path, "bootstrap resample \(problem.resample + 1): the "
+                             + "\(`protocol`.factorization.algorithm.rawValue) fit at rank \(problem.rank) did not stay finite")
+        }
+    }
+
     /// The fits of `ranks`; a fit that did not stay finite (which the solvers'
     /// safeguards should prevent) is an error naming the file, never a NaN in a report.
     private func fit(ranks: [Int]) throws -> [RankFit] {

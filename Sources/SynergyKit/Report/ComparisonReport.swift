@@ -31,6 +31,8 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
         public var sourcesA: [Int]
         public var coefficients: [Double]
         public var similarity: Double
+        /// With a bootstrap: the share of paired resamples showing the same merging.
+        public var support: Double?
     }
 
     /// A synergy of A explained as a non-negative combination of B's.
@@ -39,6 +41,8 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
         public var fractionsB: [Int]
         public var coefficients: [Double]
         public var similarity: Double
+        /// With a bootstrap: the share of paired resamples showing the same fractionation.
+        public var support: Double?
     }
 
     /// One session's EMG reconstructed with the other session's W held fixed.
@@ -80,7 +84,7 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
 
     public init(sources: Sides<Source>, muscles: [String], normalisation: String, threshold: Double,
                 coefficientMinimum: Double, a: SynergyReport, b: SynergyReport, comparison: SynergyComparison,
-                crossFit: [CrossFitResult]) {
+                crossFit: [CrossFitResult], support: ComparisonSupport? = nil) {
         toolVersion = SynergyAnalysis.toolVersion
         self.sources = sources
         self.muscles = muscles
@@ -94,14 +98,20 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
             let u = Self.unit(synergy.weights)
             return unitB.map { v in zip(u, v).reduce(0) { $0 + $1.0 * $1.1 } }
         }
-        matches = comparison.matches
+        matches = comparison.matches.enumerated().map { index, match in
+            var match = match
+            match.support = support?.matches[index]
+            return match
+        }
         unmatchedA = comparison.unmatchedA
         unmatchedB = comparison.unmatchedB
-        merging = comparison.merging.map {
-            Merging(b: $0.target, sourcesA: $0.sources, coefficients: $0.coefficients, similarity: $0.similarity)
+        merging = comparison.merging.enumerated().map { index, combination in
+            Merging(b: combination.target, sourcesA: combination.sources, coefficients: combination.coefficients,
+                    similarity: combination.similarity, support: support?.merging[index])
         }
-        fractionation = comparison.fractionation.map {
-            Fractionation(a: $0.target, fractionsB: $0.sources, coefficients: $0.coefficients, similarity: $0.similarity)
+        fractionation = comparison.fractionation.enumerated().map { index, combination in
+            Fractionation(a: combination.target, fractionsB: combination.sources, coefficients: combination.coefficients,
+                          similarity: combination.similarity, support: support?.fractionation[index])
         }
         mergingIndexB = comparison.mergingIndexB
         fractionationIndexA = comparison.fractionationIndexA

@@ -5,7 +5,8 @@ import Foundation
 public enum ComparisonTables {
     /// Everything, in reading order.
     public static func all(_ report: ComparisonReport) -> String {
-        [sides(report), ranks(report), similarity(report), changes(report), sparseness(report), crossFit(report)]
+        [sides(report), ranks(report), similarity(report), changes(report), sparseness(report), crossFit(report),
+         bootstrap(report)]
             .filter { !$0.isEmpty }.joined(separator: "\n\n")
     }
 
@@ -14,7 +15,8 @@ public enum ComparisonTables {
         var lines = [String]()
         for (label, source, side) in [("A", report.sources.a, report.a), ("B", report.sources.b, report.b)] {
             let kind = source.kind == "synergies_json" ? "synergies from JSON" : source.kind
-            let count = side.count.map { "count \($0)" } ?? "no count"
+            let count = (side.count.map { "count \($0)" } ?? "no count")
+                + (side.bootstrap?.countInterval.map { " (95 % interval \(ReportTables.countInterval($0)))" } ?? "")
             lines.append("\(label): \(source.path) (\(kind); protocol \(side.protocol.name.rawValue); \(count); "
                          + "synergies at rank \(side.rank))")
         }
@@ -63,17 +65,18 @@ public enum ComparisonTables {
     /// Matches, unmatched synergies, merging and fractionation, and the indices.
     public static func changes(_ report: ComparisonReport) -> String {
         var lines = ["Matched: " + (report.matches.isEmpty ? "none"
-            : report.matches.map { "A\($0.a + 1)–B\($0.b + 1) \(String(format: "%.3f", $0.similarity))" }.joined(separator: ", "))]
+            : report.matches.map { "A\($0.a + 1)–B\($0.b + 1) \(String(format: "%.3f", $0.similarity))" + support($0.support) }
+                .joined(separator: ", "))]
         lines.append("Unmatched in A: " + list(report.unmatchedA, "A") + "; in B: " + list(report.unmatchedB, "B"))
         lines.append("Merging (B ≈ Σ m·A):" + (report.merging.isEmpty ? " none" : ""))
         for entry in report.merging {
             lines.append("  B\(entry.b + 1) ≈ " + combination(entry.coefficients, entry.sourcesA, "A")
-                         + "   similarity \(String(format: "%.3f", entry.similarity))")
+                         + "   similarity \(String(format: "%.3f", entry.similarity))" + support(entry.support))
         }
         lines.append("Fractionation (A ≈ Σ m·B):" + (report.fractionation.isEmpty ? " none" : ""))
         for entry in report.fractionation {
             lines.append("  A\(entry.a + 1) ≈ " + combination(entry.coefficients, entry.fractionsB, "B")
-                         + "   similarity \(String(format: "%.3f", entry.similarity))")
+                         + "   similarity \(String(format: "%.3f", entry.similarity))" + support(entry.support))
         }
         lines.append(String(format: "Merging index of B: %.3f   Fractionation index of A: %.3f",
                             report.mergingIndexB, report.fractionationIndexA))
@@ -102,6 +105,20 @@ public enum ComparisonTables {
                          + (fit.converged ? "" : "  (iteration cap)"))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Each side's bootstrap block (empty without a bootstrap).
+    public static func bootstrap(_ report: ComparisonReport) -> String {
+        let blocks = [("A", report.a), ("B", report.b)].compactMap { label, side in
+            ReportTables.bootstrap(side, label: label).map { "\(label): " + $0 }
+        }
+        guard !blocks.isEmpty else { return "" }
+        return (["Support: the share of paired resamples (A and B resampled independently) showing the same instance"]
+                + blocks).joined(separator: "\n\n")
+    }
+
+    private static func support(_ value: Double?) -> String {
+        value.map { String(format: " (support %.2f)", $0) } ?? ""
     }
 
     private static func combination(_ coefficients: [Double], _ sources: [Int], _ label: String) -> String {

@@ -44,6 +44,35 @@ public enum ReportTables {
         return lines.joined(separator: "\n")
     }
 
+    /// The bootstrap block: the resamples, the count's distribution and 95 %
+    /// interval, R² per rank (median and 95 % interval) and each synergy's
+    /// stability; nil without a bootstrap. `label` prefixes synergy names (A, B).
+    public static func bootstrap(_ report: SynergyReport, label: String = "S") -> String? {
+        guard let bootstrap = report.bootstrap else { return nil }
+        let unit = bootstrap.unit == .gaitCycle ? "gait cycles"
+            : "blocks of \(bootstrap.blockSeconds.map { String(format: "%g", $0) } ?? "?") s"
+        var lines = ["Bootstrap: \(bootstrap.resamples) resamples of \(bootstrap.units) \(unit)"]
+        if let interval = bootstrap.countInterval, let distribution = bootstrap.countDistribution {
+            lines.append("Count: 95 % interval " + countInterval(interval) + "; resamples per count: "
+                         + distribution.map { "\($0.count.map(String.init) ?? "none"): \($0.resamples)" }.joined(separator: ", "))
+        }
+        lines.append("rank  R² median   95 % interval")
+        for rank in bootstrap.r2 {
+            lines.append(pad(rank.rank, 4) + pad(format(rank.median), 11) + "   [" + format(rank.low) + ", " + format(rank.high) + "]")
+        }
+        lines.append("Synergies at rank \(report.rank), similarity to the resamples' matched synergy, median (2.5 %): "
+                     + bootstrap.synergies.map {
+                         "\(label)\($0.synergy + 1) " + String(format: "%.3f (%.3f)", $0.medianSimilarity, $0.low)
+                     }.joined(separator: "  "))
+        return lines.joined(separator: "\n")
+    }
+
+    /// "5–6", "5", or with no count ("6–none").
+    public static func countInterval(_ interval: [Int?]) -> String {
+        let text = interval.map { $0.map(String.init) ?? "none" }
+        return text.first == text.last ? text[0] : text.joined(separator: "–")
+    }
+
     private static func format(_ value: Double) -> String { String(format: "%.4f", value) }
 
     private static func pad(_ value: CustomStringConvertible, _ width: Int) -> String {

@@ -61,9 +61,12 @@ public struct SynergyReport: Codable, Sendable, Equatable {
     /// The activations C of the reported rank: a CSV file beside the JSON,
     /// named relative to the JSON's folder.
     public var activationsCsv: String
+    /// With `--bootstrap N`: what N resamples of the envelope say (absent otherwise).
+    public var bootstrap: BootstrapSummary?
 
     private enum CodingKeys: String, CodingKey {
-        case toolVersion, command, input, `protocol`, seed, muscles, ranks, count, rank, synergies, sparseness, activationsCsv
+        case toolVersion, command, input, `protocol`, seed, muscles, ranks, count, rank, synergies, sparseness, activationsCsv,
+             bootstrap
     }
 
     public init(toolVersion: String, command: String, input: Input, protocol: SynergyProtocol, seed: UInt64,
@@ -97,6 +100,7 @@ public struct SynergyReport: Codable, Sendable, Equatable {
         try container.encode(synergies, forKey: .synergies)
         try container.encode(sparseness, forKey: .sparseness)
         try container.encode(activationsCsv, forKey: .activationsCsv)
+        try container.encodeIfPresent(bootstrap, forKey: .bootstrap)
     }
 
     /// Deterministic JSON: sorted keys, snake_case names, pretty-printed.
