@@ -10,6 +10,11 @@ struct Simulate: ParsableCommand {
             OUT_events.csv (touchdown_s,liftoff_s) and OUT_truth.json (the planted weights, burst phases \
             and every setting). The same settings and seed give the same files.
 
+            Every muscle's whole signal is multiplied by an electrode gain drawn log-uniform in \
+            [1/S, S], S = --gain-spread (default 2; 1 turns gains off); the gains are in the truth JSON. Sessions \
+            draw their own gains, as when the electrodes are put back between sessions; --same-gains gives all \
+            sessions of one subject the same gains (electrodes left in place).
+
             With --training-change, writes two sessions of one runner, OUT_novice.* and OUT_trained.*, and \
             OUT_change.json: from novice to trained, novice synergy 1 is fractionated into two, novice synergies \
             k−1 and k are merged into one, and the rest are kept (indices in the JSON are 0-based).
@@ -64,6 +69,12 @@ struct Simulate: ParsableCommand {
     @Option(help: "Baseline drift amplitude, relative to the mean EMG envelope.")
     var drift = 0.5
 
+    @Option(help: ArgumentHelp("Electrode gains are drawn log-uniform in [1/S, S] (1: all gains 1).", valueName: "S"))
+    var gainSpread = 2.0
+
+    @Flag(help: "With --training-change or --study: every session of a subject uses the same electrode gains.")
+    var sameGains = false
+
     @Option(help: "Seed of every random draw.")
     var seed: UInt64 = 1
 
@@ -97,6 +108,7 @@ struct Simulate: ParsableCommand {
         (s.strideTime, s.strideVariability, s.stanceFraction) = (strideTime, strideVariability, stanceFraction)
         (s.burstWidth, s.amplitudeVariability, s.noise) = (burstWidth, amplitudeVariability, noise)
         (s.humAmplitude, s.humFrequency, s.driftAmplitude, s.seed) = (hum, humFrequency, drift, seed)
+        (s.gainSpread, s.sameGains) = (gainSpread, sameGains)
         return s
     }
 
@@ -109,6 +121,12 @@ struct Simulate: ParsableCommand {
 
     func validate() throws {
         if study && trainingChange { throw ValidationError("--study and --training-change are separate simulations") }
+        if !(gainSpread >= 1 && gainSpread.isFinite) {
+            throw ValidationError("--gain-spread must be a finite number, 1 or more (got \(gainSpread))")
+        }
+        if sameGains && !(study || trainingChange) {
+            throw ValidationError("--same-gains applies to several sessions: --training-change or --study")
+        }
         if study, let problem = studySettings.problem { throw ValidationError(problem) }
         if let problem = trainingChange ? SyntheticTrainingPair.problem(settings) : settings.problem {
             throw ValidationError(problem)
@@ -122,6 +140,8 @@ struct Simulate: ParsableCommand {
         var settings: SimulationSettings
         var muscles: [String]
         var synergies: [Synergy]
+        /// Each muscle's electrode gain.
+        var gains: [Double]
         var touchdowns: [Double]
         var liftoffs: [Double]
         var files: [String]
@@ -174,7 +194,7 @@ struct Simulate: ParsableCommand {
     /// The planted structure of `--study`.
     struct StudyTruth: Encodable {
         struct Session: Encodable { var subject: String; var group: String; var session: String; var merged: Bool
-                                    var weights: [[Double]] }
+                                    var weights: [[Double]]; var gains: [Double] }
         var toolVersion: String
         var settings: SyntheticStudy.Settings
         var muscles: [String]
@@ -206,7 +226,7 @@ struct Simulate: ParsableCommand {
             mergedSynergies: simulated.mergedSynergies,
             sessions: simulated.sessions.map {
                 .init(subject: $0.subject, group: $0.group, session: $0.session, merged: $0.merged,
-                      weights: (0..<$0.weights.columns).map($0.weights.column))
+                      weights: (0..<$0.weights.columns).map($0.weights.column), gains: $0.gains)
             })
         let paths = (manifest: (output as NSString).appendingPathComponent("manifest.csv"),
                      truth: (output as NSString).appendingPathComponent("study_truth.json"))
@@ -266,7 +286,7 @@ struct Simulate: ParsableCommand {
             synergies: (0..<simulated.weights.columns).map {
                 .init(weights: simulated.weights.column($0), phase: simulated.phases[$0])
             },
-            touchdowns: simulated.events.touchdowns, liftoffs: liftoffs,
+            gains: simulated.gains, touchdowns: simulated.events.touchdowns, liftoffs: liftoffs,
             files: (files.map(\.path) + [paths.events]).map { ($0 as NSString).lastPathComponent })
         return files + [(paths.events, Data(events.utf8)), (paths.truth, try Self.json(truth))]
     }

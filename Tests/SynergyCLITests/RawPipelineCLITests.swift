@@ -63,6 +63,49 @@ final class RawPipelineCLITests: XCTestCase {
         }
     }
 
+    /// `simulate` writes each session's electrode gains into its truth JSON: within [1/S, S],
+    /// drawn per session, the same with --same-gains, all 1 with --gain-spread 1, per session in
+    /// study_truth.json; a --gain-spread below 1 or not finite is refused in one line.
+    func testSimulateWritesElectrodeGains() throws {
+        let folder = try temporaryFolder()
+        func gains(_ arguments: [String], _ sessions: [String]) throws -> [[Double]] {
+            let prefix = folder.appendingPathComponent("g\(UUID().uuidString.prefix(8))").path
+            let run = try synergy(["simulate", "-o", prefix, "--muscles", "6", "--synergies", "3", "--sample-rate", "500",
+                                   "--duration", "8", "--format", "csv"] + arguments)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            return try sessions.map { try XCTUnwrap(try json(URL(fileURLWithPath: prefix + $0 + "_truth.json"))["gains"] as? [Double]) }
+        }
+        let single = try gains([], [""])[0]
+        XCTAssertEqual(single.count, 6)
+        XCTAssertTrue(single.allSatisfy { $0 >= 0.5 && $0 <= 2 } && Set(single).count == 6, "\(single)")
+        let pair = try gains(["--training-change", "--gain-spread", "3"], ["_novice", "_trained"])
+        XCTAssertTrue(pair.joined().allSatisfy { $0 >= 1.0 / 3 && $0 <= 3 }, "\(pair)")
+        XCTAssertNotEqual(pair[0], pair[1])
+        let same = try gains(["--training-change", "--gain-spread", "3", "--same-gains"], ["_novice", "_trained"])
+        XCTAssertEqual(same[0], same[1])
+        XCTAssertEqual(same[0], pair[0])
+        XCTAssertEqual(try gains(["--gain-spread", "1"], [""])[0], [Double](repeating: 1, count: 6))
+
+        let study = folder.appendingPathComponent("study").path
+        XCTAssertEqual(try synergy(["simulate", "--study", "-o", study, "--muscles", "6", "--synergies", "3", "--subjects", "1",
+                                    "--time-points", "2", "--sample-rate", "500", "--duration", "8", "--same-gains"]).status, 0)
+        let sessions = try XCTUnwrap(try json(URL(fileURLWithPath: study + "/study_truth.json"))["sessions"] as? [[String: Any]])
+        let studyGains = try sessions.map { try XCTUnwrap($0["gains"] as? [Double]) }
+        XCTAssertEqual(studyGains.count, 4)
+        XCTAssertEqual(studyGains[0], studyGains[1], "one subject's sessions share gains with --same-gains")
+        XCTAssertNotEqual(studyGains[0], studyGains[2], "subjects draw their own")
+
+        for bad in ["0.5", "nan", "inf"] {
+            let run = try synergy(["simulate", "-o", folder.appendingPathComponent("bad").path, "--gain-spread", bad])
+            XCTAssertEqual(run.status, 2, run.stderr)
+            XCTAssertTrue(run.stderr.contains("--gain-spread"), run.stderr)
+            XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
+        }
+        let alone = try synergy(["simulate", "-o", folder.appendingPathComponent("bad").path, "--same-gains"])
+        XCTAssertEqual(alone.status, 2, alone.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("bad.csv").path))
+    }
+
     /// The C3D's own events cut the same cycles as the events CSV written beside it.
     func testC3DEventsGiveTheSameCyclesAsTheEventsCSV() throws {
         let folder = try temporaryFolder()

@@ -257,7 +257,8 @@ public struct StudySettings: Codable, Sendable, Equatable {
     }
 }
 
-/// The group analysis' parameters (defaults: Cheung et al. 2020, METHODS.md).
+/// The group analysis' parameters (defaults: Cheung et al. 2020, README "Methods › Study analysis";
+/// the k-means iteration cap: "Methods › Choices the sources leave open").
 public struct GroupAnalysisSettings: Codable, Sendable, Equatable {
     /// k-means replicates on a group's synergy vectors (1000).
     public var kmeansReplicates = 1000

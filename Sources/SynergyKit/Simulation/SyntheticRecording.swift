@@ -25,6 +25,14 @@ public struct SimulationSettings: Codable, Sendable, Equatable {
     /// Baseline drift (a slow sine plus an offset) amplitude relative to the mean EMG amplitude, and its frequency in Hz.
     public var driftAmplitude = 0.5
     public var driftFrequency = 0.3
+    /// Electrode gains: each muscle's whole signal is multiplied by a gain drawn
+    /// log-uniform in [1/s, s], s this spread (2: gains 0.5–2, so a muscle's gain
+    /// can differ 4-fold between two sessions either way; 1: every gain is 1).
+    public var gainSpread = 2.0
+    /// Sessions of one subject (a training pair, a study) share one set of gains,
+    /// as when the electrodes stay in place; otherwise each session draws its own,
+    /// as when they are taken off and put back between sessions.
+    public var sameGains = false
     public var seed: UInt64 = 1
 
     public init() {}
@@ -39,6 +47,7 @@ public struct SimulationSettings: Codable, Sendable, Equatable {
         if !(stanceFraction > 0.1 && stanceFraction < 0.9) { return "the stance fraction must be between 0.1 and 0.9" }
         if !(strideVariability >= 0 && strideVariability < 0.2) { return "the stride variability must be 0 to 0.2" }
         if !(burstWidth > 0.01 && burstWidth < 0.5) { return "the burst width must be between 0.01 and 0.5" }
+        if !(gainSpread >= 1 && gainSpread.isFinite) { return "the gain spread must be a finite number, 1 or more" }
         for (name, value) in [("noise", noise), ("hum amplitude", humAmplitude), ("drift amplitude", driftAmplitude),
                               ("amplitude variability", amplitudeVariability)] where !(value >= 0 && value.isFinite) {
             return "the \(name) must be 0 or more"
@@ -50,8 +59,9 @@ public struct SimulationSettings: Codable, Sendable, Equatable {
 /// A synthetic raw EMG recording with planted synergies and its ground truth.
 ///
 /// Model (amplitude-modulated noise, e.g. Hogan & Mann 1980): muscle i's EMG is
-/// xᵢ(t) = eᵢ(t)·nᵢ(t) + σ·εᵢ(t) + h·sin(2π·f_h·t + θᵢ) + d·(1 + sin(2π·f_d·t + ψᵢ)),
-/// with envelope eᵢ = 0.02 + Σⱼ Wᵢⱼ·cⱼ(t), n and ε white Gaussian noise, and
+/// xᵢ(t) = gᵢ·[eᵢ(t)·nᵢ(t) + σ·εᵢ(t) + h·sin(2π·f_h·t + θᵢ) + d·(1 + sin(2π·f_d·t + ψᵢ))],
+/// with gᵢ > 0 the electrode gain (skin, placement, fat and amplifier scale all
+/// the electrode picks up; drawn log-uniform in [1/s, s], s = `gainSpread`), envelope eᵢ = 0.02 + Σⱼ Wᵢⱼ·cⱼ(t), n and ε white Gaussian noise, and
 /// synergy j's activation cⱼ a Gaussian burst centred at phase (j + ½)/k of every
 /// stride, its amplitude varying from stride to stride. Each synergy weights
 /// ⌈m/k⌉ muscles strongly (0.5–1) and the rest weakly (0–0.1); W's columns are unit vectors.
@@ -63,6 +73,8 @@ public struct SyntheticRecording: Sendable {
     public var weights: Matrix
     /// Burst centres as fractions of the stride.
     public var phases: [Double]
+    /// Each muscle's electrode gain gᵢ.
+    public var gains: [Double]
 
     /// Muscle names: the 15 of Cheung et al. (2020), then M16, M17, ….
     public static let muscleNames = ["LatDor", "EO", "RA", "ES", "GLUT", "TFL", "VM", "VL", "RF", "HAM", "TA",
@@ -83,14 +95,34 @@ public struct SyntheticRecording: Sendable {
     public init(_ settings: SimulationSettings) {
         var random = SeededGenerator(seed: settings.seed)
         let planted = Self.plantedWeights(settings, &random)
-        self.init(settings, weights: planted, phases: Self.evenPhases(settings.synergies), random: &random)
+        self.init(settings, weights: planted, phases: Self.evenPhases(settings.synergies), gains: Self.gains(settings),
+                  random: &random)
     }
 
     /// A recording of the given synergies (`weights` muscles × k with unit
-    /// columns, `phases` their burst centres as fractions of the stride).
-    public init(_ settings: SimulationSettings, weights: Matrix, phases: [Double]) {
+    /// columns, `phases` their burst centres as fractions of the stride) and
+    /// electrode `gains` (nil: drawn as `gains(_:)` draws them).
+    public init(_ settings: SimulationSettings, weights: Matrix, phases: [Double], gains: [Double]? = nil) {
         var random = SeededGenerator(seed: settings.seed)
-        self.init(settings, weights: weights, phases: phases, random: &random)
+        self.init(settings, weights: weights, phases: phases, gains: gains ?? Self.gains(settings), random: &random)
+    }
+
+    /// The stream the gains are drawn from, apart from the strides' and noise's, so
+    /// that a recording's other draws do not depend on its gains.
+    static let gainStream = 0x6761_696E  // "gain"
+
+    /// Electrode gains log-uniform in [1/s, s], s = `settings.gainSpread`, one per
+    /// muscle: s^(2u − 1), u uniform on [0, 1), from a generator of their own derived
+    /// from the settings' seed (all 1 when s = 1).
+    public static func gains(_ settings: SimulationSettings) -> [Double] {
+        var random = SeededGenerator(seed: settings.seed, rank: gainStream, replicate: 0)
+        return gains(settings, &random)
+    }
+
+    /// Gains as `gains(_:)` draws them, from `random`.
+    static func gains(_ settings: SimulationSettings, _ random: inout SeededGenerator) -> [Double] {
+        let spread = log(settings.gainSpread)
+        return (0..<settings.muscles).map { _ in exp((2 * random.nextUnit() - 1) * spread) }
     }
 
     /// Burst centres (j + ½)/k: the k synergies spread evenly over the stride.
@@ -117,10 +149,13 @@ public struct SyntheticRecording: Sendable {
         return w
     }
 
-    private init(_ settings: SimulationSettings, weights w: Matrix, phases: [Double], random: inout SeededGenerator) {
+    private init(_ settings: SimulationSettings, weights w: Matrix, phases: [Double], gains: [Double],
+                 random: inout SeededGenerator) {
         precondition(settings.problem == nil, settings.problem ?? "")
         precondition(w.rows == settings.muscles && w.columns == phases.count)
+        precondition(gains.count == settings.muscles && gains.allSatisfy { $0 > 0 && $0.isFinite })
         self.settings = settings
+        self.gains = gains
         func gaussian() -> Double { Self.gaussian(&random) }
         let (m, k) = (settings.muscles, w.columns)
         let names = (0..<m).map(Self.muscleName)
@@ -170,13 +205,15 @@ public struct SyntheticRecording: Sendable {
         }
         // The unit the noise, hum and drift amplitudes are relative to: the mean envelope.
         let reference = channels.reduce(0) { $0 + $1.reduce(0, +) } / Double(m * count)
+        // The electrode's gain scales everything it picks up: EMG, noise, hum and drift.
         for i in 0..<m {
             let hum = 2 * Double.pi * random.nextUnit(), drift = 2 * Double.pi * random.nextUnit()
+            let gain = gains[i]
             for n in 0..<count {
                 let t = Double(n) / settings.sampleRate
-                channels[i][n] = channels[i][n] * gaussian() + reference * (settings.noise * gaussian()
+                channels[i][n] = gain * (channels[i][n] * gaussian() + reference * (settings.noise * gaussian()
                     + settings.humAmplitude * sin(2 * Double.pi * settings.humFrequency * t + hum)
-                    + settings.driftAmplitude * (1 + sin(2 * Double.pi * settings.driftFrequency * t + drift)))
+                    + settings.driftAmplitude * (1 + sin(2 * Double.pi * settings.driftFrequency * t + drift))))
             }
         }
         var fileEvents = [RecordingEvent]()

@@ -14,7 +14,9 @@ import Foundation
 ///   k − 1 synergies, one of them a merging of two of the reference's.
 /// - With three or more time points, every third subject (the 3rd, 6th, …)
 ///   misses the last one, so subjects have different numbers of sessions.
-/// Every recording draws its own strides and noise from (seed, subject, time point).
+/// Every recording draws its own strides and noise from (seed, subject, time point),
+/// and its own electrode gains too, unless `recording.sameGains` gives all of a
+/// subject's sessions one set drawn from (seed, subject).
 public struct SyntheticStudy: Sendable {
     public struct Settings: Codable, Sendable, Equatable {
         public var recording = SimulationSettings()
@@ -51,9 +53,13 @@ public struct SyntheticStudy: Sendable {
         /// The session's planted synergies (muscles × k, unit columns) and burst phases.
         public var weights: Matrix
         public var phases: [Double]
+        /// The session's electrode gains, one per muscle.
+        public var gains: [Double]
         public var settings: SimulationSettings
 
-        public var recording: SyntheticRecording { SyntheticRecording(settings, weights: weights, phases: phases) }
+        public var recording: SyntheticRecording {
+            SyntheticRecording(settings, weights: weights, phases: phases, gains: gains)
+        }
     }
 
     public var settings: Settings
@@ -87,6 +93,9 @@ public struct SyntheticStudy: Sendable {
                     for j in 0..<k { own[i, j] *= max(0, 1 + settings.subjectVariability * SyntheticRecording.gaussian(&draw)) }
                 }
                 own = SyntheticRecording.unitColumns(own)
+                var gainDraw = SeededGenerator(seed: settings.recording.seed, rank: subjectIndex,
+                                               replicate: SyntheticRecording.gainStream)
+                let subjectGains = SyntheticRecording.gains(settings.recording, &gainDraw)
                 let points = settings.timePoints >= 3 && s % 3 == 2 ? settings.timePoints - 1 : settings.timePoints
                 for t in 0..<points {
                     var recordingSettings = settings.recording
@@ -94,7 +103,10 @@ public struct SyntheticStudy: Sendable {
                     recordingSettings.seed = seeds.next()
                     let merged = g > 0 && t > 0 && k >= 3
                     var session = Session(subject: subject, group: Self.groupName(g), session: "week\(t * settings.weeksBetween)",
-                                          merged: merged, weights: own, phases: phases, settings: recordingSettings)
+                                          merged: merged, weights: own, phases: phases,
+                                          gains: settings.recording.sameGains ? subjectGains
+                                              : SyntheticRecording.gains(recordingSettings),
+                                          settings: recordingSettings)
                     if merged {
                         var columns = (0..<(k - 2)).map { own.column($0) }
                         columns.append((0..<m).map { own[$0, k - 2] + own[$0, k - 1] })

@@ -12,7 +12,8 @@
 ///
 /// The trained session is listed as: kept (novice 1…k−3), the two fractions,
 /// the merged synergy; so it also has k synergies. Its recording draws its own
-/// strides and noise (seed + 1).
+/// strides and noise (seed + 1), and its own electrode gains unless
+/// `settings.sameGains` (electrodes left in place) gives it the novice's.
 public struct SyntheticTrainingPair: Sendable {
     public var novice: SyntheticRecording
     public var trained: SyntheticRecording
@@ -69,7 +70,8 @@ public struct SyntheticTrainingPair: Sendable {
         trainedSettings.seed = settings.seed &+ 1
         let trainedWeights = SyntheticRecording.unitColumns(Matrix(rows: m, columns: columns.count,
                                                                    elements: columns.flatMap { $0 }))
-        trained = SyntheticRecording(trainedSettings, weights: trainedWeights, phases: trainedPhases)
+        trained = SyntheticRecording(trainedSettings, weights: trainedWeights, phases: trainedPhases,
+                                     gains: settings.sameGains ? novice.gains : nil)
         kept = keptPairs
         fractionated = (0, fractions)
         merged = ([k - 2, k - 1], mergedIndex)

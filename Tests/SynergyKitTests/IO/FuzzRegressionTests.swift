@@ -3,56 +3,116 @@ import XCTest
 import SynergyKit
 
 /// Replays the inputs fuzzing found (Fixtures/fuzz/TARGET, see Scripts/fuzz.sh)
-/// through the readers as the fuzz targets do: each must be read or refused
-/// with a one-line `InputError` naming the file, never trap.
+/// and the bad-input corpus of the same reader kind (Tests/BadInputs/KIND, see
+/// its cases.tsv) through the readers as the fuzz targets (Fuzz/) do: each must
+/// be read or refused with a one-line `InputError` naming the file; any other
+/// error fails the test. Each test also checks that it replayed bad inputs and
+/// that at least one was refused, so a moved folder or a reader that accepts
+/// everything cannot pass unnoticed.
 final class FuzzRegressionTests: XCTestCase {
-    private func inputs(_ target: String) throws -> [URL] {
-        let folder = TestPaths.fixtures.appendingPathComponent("fuzz/\(target)")
-        return try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+    private static func files(_ folder: URL) throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
             .filter { !$0.lastPathComponent.hasPrefix(".") }.sorted { $0.path < $1.path }
     }
 
-    private func assertReadOrRefused(_ url: URL, _ read: (Data, String) throws -> Void,
-                                     file: StaticString = #filePath, line: UInt = #line) throws {
-        let data = try Data(contentsOf: url)
+    /// Runs `read` on one input; true when it refused it with a well-formed `InputError`.
+    /// A malformed `InputError` or any other error fails the test.
+    private func refuses(_ data: Data, _ name: String, _ read: (Data, String) throws -> Void) -> Bool {
         do {
-            try read(data, url.lastPathComponent)
+            try read(data, name)
+            return false
         } catch let error as InputError {
-            XCTAssertTrue(error.description.hasPrefix(url.lastPathComponent + ": "), "\(error)", file: file, line: line)
-            XCTAssertFalse(error.description.contains(where: \.isNewline), "\(error)", file: file, line: line)
+            XCTAssertTrue(error.description.hasPrefix(name + ": "), "\(name): error does not name the file: \(error)")
+            XCTAssertFalse(error.description.contains(where: \.isNewline), "\(name): error is not one line: \(error)")
+            return true
+        } catch {
+            XCTFail("\(name): a reader threw \(type(of: error)) instead of an InputError: \(error)")
+            return false
         }
+    }
+
+    /// Replays the findings of fuzz target `target` and the bad inputs of `kinds` through
+    /// `read` (which says whether it refused the input), and checks the corpus was there and
+    /// at least one bad input was refused.
+    private func replay(_ target: String, badInputs kinds: [String], _ read: (Data, String) -> Bool,
+                        file: StaticString = #filePath, line: UInt = #line) throws {
+        let findings = try Self.files(TestPaths.fixtures.appendingPathComponent("fuzz/\(target)"))
+        let corpus = TestPaths.repository.appendingPathComponent("Tests/BadInputs")
+        let bad = try kinds.flatMap { try Self.files(corpus.appendingPathComponent($0)) }
+        XCTAssertFalse(bad.isEmpty, "no bad inputs in Tests/BadInputs/\(kinds)", file: file, line: line)
+        for url in findings { _ = read(try Data(contentsOf: url), url.lastPathComponent) }
+        var refused = 0
+        for url in bad where read(try Data(contentsOf: url), url.lastPathComponent) { refused += 1 }
+        XCTAssertGreaterThan(refused, 0, "no bad input of \(kinds) was refused", file: file, line: line)
     }
 
     func testCSVFindings() throws {
-        let found = try inputs("csv")
-        XCTAssertFalse(found.isEmpty)
-        for url in found {
-            try assertReadOrRefused(url) { data, path in _ = try RawEMGCSV.parse(data, path: path) }
-            try assertReadOrRefused(url) { data, path in
+        try replay("csv", badInputs: ["csv", "envelope"]) { data, name in
+            var refused = refuses(data, name) { data, path in _ = try RawEMGCSV.parse(data, path: path) }
+            refused = refuses(data, name) { data, path in
                 _ = try RawEMGCSV.parse(data, path: path, options: .init(sampleRate: 1000))
+            } || refused
+            if let text = String(data: data, encoding: .utf8) {
+                refused = refuses(data, name) { _, path in _ = try EnvelopeCSV.parse(text, path: path) } || refused
             }
-            try assertReadOrRefused(url) { data, path in
-                _ = try EnvelopeCSV.parse(String(decoding: data, as: UTF8.self), path: path)
-            }
+            return refused
         }
     }
 
+    /// As Fuzz/C3D: the file, then its events as gait events of either side.
     func testC3DFindings() throws {
-        for url in try inputs("c3d") {
-            try assertReadOrRefused(url) { data, path in _ = try C3DFile.parse([UInt8](data), path: path) }
+        try replay("c3d", badInputs: ["c3d"]) { data, name in
+            var recording: EMGRecording?
+            let refused = refuses(data, name) { data, path in recording = try C3DFile.parse([UInt8](data), path: path).recording }
+            if let recording {
+                for context in [nil, "Right", "Left"] {
+                    _ = refuses(data, name) { _, _ in
+                        _ = try GaitEventsSource.parse(context.map { "c3d:\($0)" } ?? "c3d").events(for: recording)
+                    }
+                }
+            }
+            return refused
         }
     }
 
+    /// As Fuzz/Events: the cycles checked against a fixed 8 s, 1 kHz recording, then cut by
+    /// the santuz protocol (stance and swing) and by 200 points per whole cycle.
     func testEventsFindings() throws {
-        for url in try inputs("events") {
-            try assertReadOrRefused(url) { data, path in _ = try GaitEventsCSV.parse(data, path: path) }
+        let samples = 8000
+        let channels = [1.0, 2.0].map { channel -> [Double] in
+            (0..<samples).map { sample -> Double in
+                let t = Double(sample)
+                return sin(t * channel * 0.37) + 0.5 * sin(t * channel * 0.011)
+            }
+        }
+        let recording = EMGRecording(path: "recording", sha256: "", channelNames: ["TA", "SO"], sampleRate: 1000,
+                                     startTime: 0, channels: channels, events: [])
+        try replay("events", badInputs: ["events"]) { data, name in
+            refuses(data, name) { data, path in
+                let events = try GaitEventsCSV.parse(data, path: path)
+                if let problem = events.problem(start: recording.startTime, end: recording.endTime) {
+                    throw InputError(file: path, problem)
+                }
+                var settings = SynergyProtocol.santuz.preprocessing.resolved(sampleRate: recording.sampleRate)
+                for points in [[100, 100], [200]] {
+                    settings.cycles?.pointsPerPhase = points
+                    do {
+                        _ = try Preprocessor.envelope(recording, events: events, settings: settings)
+                    } catch let error as SignalError {
+                        throw InputError(file: path, error.problem)
+                    }
+                }
+            }
         }
     }
 
+    /// As Fuzz/Manifest: the manifest parsed and its paths resolved (files not checked).
     func testManifestFindings() throws {
-        for url in try inputs("manifest") {
-            try assertReadOrRefused(url) { data, path in
-                _ = try StudyManifest.parse(String(decoding: data, as: UTF8.self), path: path)
+        try replay("manifest", badInputs: ["manifest"]) { data, name in
+            guard let text = String(data: data, encoding: .utf8) else { return false }
+            return refuses(data, name) { _, path in
+                let manifest = try StudyManifest.parse(text, path: path)
+                for entry in manifest.entries { _ = manifest.resolve(entry.path) }
             }
         }
     }
