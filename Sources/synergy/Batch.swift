@@ -8,8 +8,10 @@ struct Batch: ParsableCommand {
         discussion: """
             MANIFEST is a CSV with one row per session: subject, group, session (time point) and path \
             (relative to the manifest), optionally events, muscles and sample_rate. Each session is counted \
-            as 'synergy count' does and written to OUTDIR/sessions/ID.json (+ activations CSV, SVG figure). \
-            Then OUTDIR/study.json, OUTDIR/summary.csv and OUTDIR/report.html hold the group analysis.
+            as 'synergy count' does and written to OUTDIR/sessions/ID.json (+ activations CSV, SVG figure); \
+            each session is preprocessed alone, so scaled by itself (as compare scales two recordings by \
+            default). Then OUTDIR/study.json, OUTDIR/summary.csv and OUTDIR/report.html hold the group \
+            analysis (matching by --similarity).
 
             A re-run skips every session whose input, events, protocol and tool version are unchanged, so a \
             killed run is finished by running it again. A session that fails is reported and the others go on; \
