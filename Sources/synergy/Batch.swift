@@ -8,8 +8,10 @@ struct Batch: ParsableCommand {
         discussion: """
             MANIFEST is a CSV with one row per session: subject, group, session (time point) and path \
             (relative to the manifest), optionally events, muscles and sample_rate. Each session is counted \
-            as 'synergy count' does and written to OUTDIR/sessions/ID.json (+ activations CSV, SVG figure). \
-            Then OUTDIR/study.json, OUTDIR/summary.csv and OUTDIR/report.html hold the group analysis.
+            as 'synergy count' does and written to OUTDIR/sessions/ID.json (+ activations CSV, SVG figure); \
+            each session is preprocessed alone, so scaled by itself (as compare scales two recordings by \
+            default). Then OUTDIR/study.json, OUTDIR/summary.csv and OUTDIR/report.html hold the group \
+            analysis (matching by --similarity).
 
             A re-run skips every session whose input, events, protocol and tool version are unchanged, so a \
             killed run is finished by running it again. A session that fails is reported and the others go on; \
@@ -47,19 +49,18 @@ struct Batch: ParsableCommand {
                                valueName: "source"))
     var events: String?
 
-    @Option(help: "Amplitude normalisation: unit_variance (cheung2020), trial_maximum (santuz) or none.")
-    var normalise: AmplitudeNormalisation?
-
     @OptionGroup var solver: SolverOptions
 
     @OptionGroup var rankOptions: RankOptions
+
+    @OptionGroup var similarityOptions: SimilarityOptions
 
     @OptionGroup var groupOptions: GroupAnalysisOptions
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         _ = try parsedShard()
-        try preprocessingOptions.checkRawOnly(others: (events != nil ? ["--events"] : []) + (normalise != nil ? ["--normalise"] : []))
+        try preprocessingOptions.checkRawOnly(others: events != nil ? ["--events"] : [])
     }
 
     /// (index 0-based, count) of --shard i/N.
@@ -75,10 +76,11 @@ struct Batch: ParsableCommand {
     func run() throws {
         let studyManifest = try StudyManifest.read(path: manifest)
         var chosen = solver.applied(to: SynergyProtocol.named(preprocessingOptions.protocolName))
-        chosen.preprocessing = preprocessingOptions.preprocessing(chosen.preprocessing, normalise: normalise)
+        chosen.preprocessing = preprocessingOptions.preprocessing(chosen.preprocessing)
         chosen.criterion = rankOptions.criterion(for: preprocessingOptions.protocolName)
         let settings = StudySettings(protocol: chosen, seed: solver.seed, maxRank: rankOptions.maxRank,
-                                     input: preprocessingOptions.input.rawValue, groupAnalysis: groupOptions.settings)
+                                     input: preprocessingOptions.input.rawValue,
+                                     groupAnalysis: groupOptions.settings(similarityOptions))
         let names = StudyAnalysis.analysisGroupNames(studyManifest.entries)
         if let reference = settings.groupAnalysis.referenceGroup, !names.contains(reference) {
             var unique = [String]()
@@ -144,12 +146,6 @@ struct GroupAnalysisOptions: ParsableArguments {
     @Option(help: "A cluster is subject-invariant with synergies of at least this share of subjects (1/3).")
     var invariantFraction = 1.0 / 3.0
 
-    @Option(help: "Similarity threshold of matching, merging and fractionation (0.80).")
-    var similarityThreshold = 0.80
-
-    @Option(help: "Smallest coefficient of a merging or fractionation (0.2).")
-    var coefficientMin = 0.2
-
     func validate() throws {
         for (flag, value) in [("--kmeans-replicates", kmeansReplicates), ("--gap-references", gapReferences),
                               ("--gap-replicates", gapReplicates)] where value < 1 {
@@ -159,18 +155,15 @@ struct GroupAnalysisOptions: ParsableArguments {
             throw ValidationError("--min-clusters must be at least 1 and at most --max-clusters")
         }
         if !(invariantFraction > 0 && invariantFraction <= 1) { throw ValidationError("--invariant-fraction must be in (0, 1]") }
-        if !(similarityThreshold > 0 && similarityThreshold <= 1) {
-            throw ValidationError("--similarity-threshold must be in (0, 1]")
-        }
-        if !(coefficientMin >= 0 && coefficientMin.isFinite) { throw ValidationError("--coefficient-min must be 0 or more") }
     }
 
-    var settings: GroupAnalysisSettings {
+    /// The settings, with `matching`'s similarity and smallest coefficient.
+    func settings(_ matching: SimilarityOptions) -> GroupAnalysisSettings {
         var s = GroupAnalysisSettings()
         s.referenceGroup = referenceGroup
         (s.kmeansReplicates, s.gapReferenceSets, s.gapReplicates) = (kmeansReplicates, gapReferences, gapReplicates)
         (s.minimumClusters, s.maximumClusters, s.invariantFraction) = (minClusters, maxClusters, invariantFraction)
-        (s.threshold, s.coefficientMinimum) = (similarityThreshold, coefficientMin)
+        (s.threshold, s.coefficientMinimum) = (matching.similarity, matching.coefficientMin)
         return s
     }
 }

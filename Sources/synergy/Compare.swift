@@ -8,10 +8,14 @@ struct Compare: ParsableCommand {
         discussion: """
             Each of A and B is a raw recording, an envelope (--input envelope) or the JSON of an earlier \
             extract/count run (its synergies are reused). Sessions are compared on their common muscles. \
-            Reports the matched synergies (optimal one-to-one assignment, similarity ≥ threshold), merging \
+            Reports the matched synergies (optimal one-to-one assignment, similarity ≥ --similarity), merging \
             (a synergy of B as a non-negative combination of ≥ 2 of A's) and fractionation (the converse), \
             sparseness, and cross-fit R² (each session's EMG with the other's weights held fixed), as \
             Cheung et al. (2020) did.
+
+            Two raw recordings are each scaled by themselves (--session-scale per-session, the default): \
+            right for sessions on separate days, electrodes re-applied. --session-scale shared gives each \
+            muscle one amplitude scale over both: only for one sitting with the electrodes left in place.
             """)
 
     @Argument(help: "A: the earlier (novice, baseline) session: a recording, an envelope CSV, or an extract/count JSON.")
@@ -29,10 +33,15 @@ struct Compare: ParsableCommand {
     @Option(help: ArgumentHelp("Gait events of B, as --events-a.", valueName: "source"))
     var eventsB: String?
 
-    @Option(help: "Amplitude scale of two raw recordings: shared (one scale per muscle over both) or per-session (the paper's).")
-    var normalise: ComparisonAnalysis.Scaling = .shared
+    @Option(help: ArgumentHelp("How two raw recordings are put on one amplitude scale: per-session (each by its own, "
+                               + "the paper's; sessions on separate days, electrodes re-applied) or shared (one scale per "
+                               + "muscle over both; one sitting, electrodes left in place). Default: per-session.",
+                               valueName: "scale"))
+    var sessionScale: ComparisonAnalysis.Scaling?
 
     @OptionGroup var solver: SolverOptions
+
+    @OptionGroup var rankOptions: RankOptions
 
     @OptionGroup var bootstrapOptions: BootstrapOptions
 
@@ -42,11 +51,7 @@ struct Compare: ParsableCommand {
     @Option(help: "Compare B's synergies at this rank instead of its count.")
     var rankB: Int?
 
-    @Option(help: "Similarity at or above which synergies match, and a merging or fractionation counts.")
-    var threshold = 0.80
-
-    @Option(help: "Smallest coefficient of each synergy contributing to a merging or fractionation.")
-    var coefficientMin = 0.2
+    @OptionGroup var similarityOptions: SimilarityOptions
 
     @Option(help: ArgumentHelp("Two raw recordings: a muscle whose envelope varies less than this share as much, "
                                + "relative to the other muscles, as in the other session is silent there (an error); "
@@ -71,11 +76,10 @@ struct Compare: ParsableCommand {
         for (flag, rank) in [("--rank-a", rankA), ("--rank-b", rankB)] {
             if let rank, rank < 1 { throw ValidationError("\(flag) must be at least 1") }
         }
-        if !(threshold > 0 && threshold <= 1) { throw ValidationError("--threshold must be in (0, 1]") }
-        if !(coefficientMin >= 0 && coefficientMin.isFinite) { throw ValidationError("--coefficient-min must be 0 or more") }
         if !(silentBelow >= 0 && silentBelow < 1) { throw ValidationError("--silent-below must be in [0, 1)") }
         var given = [String]()
         if eventsA != nil || eventsB != nil { given.append("--events-a/--events-b") }
+        if sessionScale != nil { given.append("--session-scale") }
         try preprocessingOptions.checkRawOnly(others: given)
     }
 
@@ -89,12 +93,15 @@ struct Compare: ParsableCommand {
     func run() throws {
         var chosen = solver.applied(to: SynergyProtocol.named(preprocessingOptions.protocolName))
         chosen.preprocessing = preprocessingOptions.preprocessing(chosen.preprocessing)
+        chosen.criterion = rankOptions.criterion(for: preprocessingOptions.protocolName)
         var analysis = ComparisonAnalysis(
             a: .init(preprocessingOptions.sessionInput(path: a, events: eventsA)),
             b: .init(preprocessingOptions.sessionInput(path: b, events: eventsB)),
             protocol: chosen, seed: solver.seed, threads: solver.threads)
-        (analysis.scaling, analysis.strict, analysis.rankA, analysis.rankB) = (normalise, strict, rankA, rankB)
-        (analysis.threshold, analysis.coefficientMinimum, analysis.silenceRatio) = (threshold, coefficientMin, silentBelow)
+        (analysis.scaling, analysis.strict, analysis.rankA, analysis.rankB) = (sessionScale ?? .perSession, strict, rankA, rankB)
+        analysis.maxRank = rankOptions.maxRank
+        (analysis.threshold, analysis.coefficientMinimum, analysis.silenceRatio)
+            = (similarityOptions.similarity, similarityOptions.coefficientMin, silentBelow)
         analysis.bootstrap = bootstrapOptions.plan
         let outcome = try analysis.run(activationFiles: (activationsPath("a")?.name ?? "", activationsPath("b")?.name ?? ""))
         let report = outcome.report

@@ -43,27 +43,34 @@ struct Count: ParsableCommand {
     }
 }
 
-/// How a rank sweep is bounded and its count chosen: `count`'s and `batch`'s options.
+/// How a rank sweep is bounded and its count chosen: `count`'s, `compare`'s and `batch`'s options.
 struct RankOptions: ParsableArguments {
     @Option(help: "Highest rank of the sweep (cheung2020: all muscles; santuz: m − round(m/4)).")
     var maxRank: Int?
 
-    @Option(help: "r2 (smallest rank with R² ≥ threshold), linearity (R²-curve line-fit MSE ≤ threshold) or vaf.")
+    @Option(help: "r2 (smallest rank with R² ≥ --criterion-threshold), linearity (R²-curve line-fit MSE ≤ it) or vaf.")
     var criterion: RankCriterion.Kind?
 
-    @Option(help: "The criterion's threshold (r2: 0.80, linearity: 1e-4, vaf: 0.90).")
-    var threshold: Double?
+    @Option(help: "The rank criterion's threshold (r2: 0.80, linearity: 1e-4, vaf: 0.90).")
+    var criterionThreshold: Double?
 
     @Option(help: "With --criterion vaf: every muscle's VAF must also reach this (e.g. 0.75).")
     var perMuscleThreshold: Double?
 
+    /// The old spelling (renamed 2026-12): refused, naming the new flags.
+    @Option(name: .customLong("threshold"), help: .hidden)
+    var renamedThreshold: String?
+
     func validate() throws {
+        if renamedThreshold != nil {
+            throw ValidationError("--threshold was renamed: use --similarity (matching) or --criterion-threshold (rank criterion)")
+        }
         if let maxRank, maxRank < 1 { throw ValidationError("--max-rank must be at least 1") }
         if perMuscleThreshold != nil, criterion != .vaf {
             throw ValidationError("--per-muscle-threshold goes with --criterion vaf")
         }
-        if let threshold, !threshold.isFinite || threshold <= 0 {
-            throw ValidationError("--threshold must be a positive number")
+        if let criterionThreshold, !criterionThreshold.isFinite || criterionThreshold <= 0 {
+            throw ValidationError("--criterion-threshold must be a positive number")
         }
     }
 
@@ -72,7 +79,28 @@ struct RankOptions: ParsableArguments {
         let base = SynergyProtocol.named(name).criterion
         let kind = criterion ?? base.kind
         return RankCriterion(kind: kind,
-                             threshold: threshold ?? (kind == base.kind ? base.threshold : RankCriterion.defaultThreshold(for: kind)),
+                             threshold: criterionThreshold
+                                ?? (kind == base.kind ? base.threshold : RankCriterion.defaultThreshold(for: kind)),
                              perMuscleThreshold: perMuscleThreshold)
+    }
+}
+
+/// How two sets of synergies are matched, and when a merging or fractionation
+/// counts: `compare`'s and `batch`'s options (Cheung et al. 2020's rules).
+struct SimilarityOptions: ParsableArguments {
+    @Option(help: "Similarity at or above which synergies match, and a merging or fractionation counts.")
+    var similarity = 0.80
+
+    @Option(help: "Smallest coefficient of each synergy contributing to a merging or fractionation.")
+    var coefficientMin = 0.2
+
+    /// The old spelling of `batch` (renamed 2026-12): refused, naming the new flag.
+    @Option(name: .customLong("similarity-threshold"), help: .hidden)
+    var renamedSimilarityThreshold: String?
+
+    func validate() throws {
+        if renamedSimilarityThreshold != nil { throw ValidationError("--similarity-threshold was renamed: use --similarity") }
+        if !(similarity > 0 && similarity <= 1) { throw ValidationError("--similarity must be in (0, 1]") }
+        if !(coefficientMin >= 0 && coefficientMin.isFinite) { throw ValidationError("--coefficient-min must be 0 or more") }
     }
 }

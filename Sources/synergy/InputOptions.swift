@@ -53,7 +53,14 @@ struct PreprocessingOptions: ParsableArguments {
     @Option(help: "Resample each gait cycle to N points (santuz: stance and swing 100 each, with lift-offs).")
     var pointsPerCycle: Int?
 
+    @Option(help: "Amplitude normalisation: unit_variance (cheung2020), trial_maximum (santuz) or none.")
+    var normalise: NormaliseArgument?
+
     func validate() throws {
+        if let normalise, normalise.amplitude == nil {
+            throw ValidationError("--normalise \(normalise.rawValue) was renamed: use --session-scale \(normalise.rawValue) "
+                                  + "(compare); --normalise takes unit_variance, trial_maximum or none")
+        }
         if let sampleRate, !(sampleRate > 0 && sampleRate.isFinite) { throw ValidationError("--sample-rate must be positive") }
         for (flag, value) in [("--high-pass", highPass), ("--low-pass", lowPass), ("--bin-width", binWidth)] {
             if let value, !(value >= 0 && value.isFinite) { throw ValidationError("\(flag) must be 0 or positive") }
@@ -75,6 +82,7 @@ struct PreprocessingOptions: ParsableArguments {
             given.append("filter options")
         }
         if binWidth != nil || pointsPerCycle != nil { given.append("envelope options") }
+        if normalise != nil { given.append("--normalise") }
         if !given.isEmpty {
             throw ValidationError("\(given.joined(separator: ", ")) apply to raw recordings, not to --input envelope")
         }
@@ -90,8 +98,8 @@ struct PreprocessingOptions: ParsableArguments {
         }
     }
 
-    /// The protocol's preprocessing with the options above (and `normalise`) applied.
-    func preprocessing(_ base: PreprocessingSettings, normalise: AmplitudeNormalisation? = nil) -> PreprocessingSettings {
+    /// The protocol's preprocessing with the options above applied.
+    func preprocessing(_ base: PreprocessingSettings) -> PreprocessingSettings {
         var settings = base
         func step(_ existing: FilterStep?, cutoff: Double?) -> FilterStep? {
             if cutoff == 0 { return nil }
@@ -111,7 +119,7 @@ struct PreprocessingOptions: ParsableArguments {
         settings.lowPass = step(base.lowPass, cutoff: lowPass)
         if let edgePadding { settings.edgePadding = edgePadding }
         if let binWidth { settings.binWidth = binWidth == 0 ? nil : binWidth / 1000 }
-        if let normalise { settings.amplitude = normalise }
+        if let amplitude = normalise?.amplitude { settings.amplitude = amplitude }
         if let pointsPerCycle {
             settings.cycles = CycleSettings(pointsPerPhase: [pointsPerCycle],
                                             dropFirstAndLast: base.cycles?.dropFirstAndLast ?? true)
@@ -142,9 +150,6 @@ struct InputOptions: ParsableArguments {
                                + "for the file's 'Foot Strike'/'Foot Off' events.", valueName: "source"))
     var events: String?
 
-    @Option(help: "Amplitude normalisation: unit_variance (cheung2020), trial_maximum (santuz) or none.")
-    var normalise: AmplitudeNormalisation?
-
     @Option(parsing: .upToNextOption,
             help: ArgumentHelp("Other recordings of the same subject: each muscle gets one amplitude scale over all of "
                                + "them (pooled maximum or standard deviation), so sessions compare on one scale.",
@@ -154,7 +159,6 @@ struct InputOptions: ParsableArguments {
     func validate() throws {
         var given = [String]()
         if events != nil { given.append("--events") }
-        if normalise != nil { given.append("--normalise") }
         if !normaliseAcross.isEmpty { given.append("--normalise-across") }
         try preprocessingOptions.checkRawOnly(others: given)
     }
@@ -164,7 +168,7 @@ struct InputOptions: ParsableArguments {
 
     /// The protocol's preprocessing with the options given applied.
     func preprocessing(_ base: PreprocessingSettings) -> PreprocessingSettings {
-        preprocessingOptions.preprocessing(base, normalise: normalise)
+        preprocessingOptions.preprocessing(base)
     }
 
     /// The session input these options describe.
@@ -178,4 +182,20 @@ struct InputOptions: ParsableArguments {
 extension SessionInput.Kind: ExpressibleByArgument {}
 extension FilterStep.Design: ExpressibleByArgument {}
 extension EdgePadding: ExpressibleByArgument {}
-extension AmplitudeNormalisation: ExpressibleByArgument {}
+
+/// `--normalise`: an amplitude normalisation, or one of compare's old session-scale
+/// words (renamed 2026-12 to `--session-scale`), which parse only to be refused
+/// with a message naming the new flag.
+enum NormaliseArgument: String, ExpressibleByArgument, CaseIterable {
+    case unitVariance = "unit_variance"
+    case trialMaximum = "trial_maximum"
+    case none
+    case perSession = "per-session"
+    case shared
+
+    /// The normalisation; nil for the renamed session-scale words.
+    var amplitude: AmplitudeNormalisation? { AmplitudeNormalisation(rawValue: rawValue) }
+
+    /// The values help and completion offer: the amplitude normalisations only.
+    static var allValueStrings: [String] { allCases.filter { $0.amplitude != nil }.map(\.rawValue) }
+}

@@ -42,7 +42,10 @@ final class CompareCLITests: XCTestCase {
     /// into the recovered trained synergies of the two planted fractions; exactly one merging,
     /// of the trained synergy corresponding to the planted merged one, from the novice
     /// synergies corresponding to planted 3 and 4; and each kept pair matched with similarity
-    /// ≥ 0.9. Each recovered synergy is first checked to be its planted one (≥ 0.93). The
+    /// ≥ 0.9. Each recovered synergy is first checked to be its planted one (≥ 0.92: recovered
+    /// weights are in the envelope's unit-variance muscle scales, not the planted raw units;
+    /// under the default per-session scale the lowest, a trained fraction, is 0.928, against
+    /// 0.948 with one shared scale over both sessions). The
     /// figure and both activation files are written; the same run again gives the same bytes,
     /// whatever the thread count.
     func testFindsThePlantedFractionationAndMerging() throws {
@@ -71,10 +74,10 @@ final class CompareCLITests: XCTestCase {
         let toA = correspondence(planted: planted.novice, recovered: try weights(a))
         let toB = correspondence(planted: planted.trained, recovered: try weights(b))
         for (truth, index) in toA.enumerated() {
-            XCTAssertGreaterThanOrEqual(cosine(planted.novice[truth], try weights(a)[index]), 0.93, "novice \(truth)")
+            XCTAssertGreaterThanOrEqual(cosine(planted.novice[truth], try weights(a)[index]), 0.92, "novice \(truth)")
         }
         for (truth, index) in toB.enumerated() {
-            XCTAssertGreaterThanOrEqual(cosine(planted.trained[truth], try weights(b)[index]), 0.93, "trained \(truth)")
+            XCTAssertGreaterThanOrEqual(cosine(planted.trained[truth], try weights(b)[index]), 0.92, "trained \(truth)")
         }
 
         let fractionated = try XCTUnwrap(change["fractionated"] as? [String: Any])
@@ -105,7 +108,7 @@ final class CompareCLITests: XCTestCase {
             // Another session's synergies explain the EMG less well than its own.
             XCTAssertLessThan(try XCTUnwrap(fit["r2"] as? Double), try XCTUnwrap(fit["own_r2"] as? Double))
         }
-        XCTAssertEqual(report["normalisation"] as? String, "shared")
+        XCTAssertEqual(report["session_scale"] as? String, "per_session")
         for side in ["a", "b"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("compare_\(side)_activations.csv").path))
         }
@@ -125,8 +128,9 @@ final class CompareCLITests: XCTestCase {
     }
 
     /// Synergies read back from `count` JSON compare exactly as the recordings they came
-    /// from compared with per-session scaling (the same protocol, seed and ranks give the
-    /// same synergies); a JSON side reports no cross-fit on its EMG.
+    /// from compared with the default per-session scaling (each recording scaled by itself,
+    /// as `count` scales it: the same protocol, seed and ranks give the same synergies); a
+    /// JSON side reports no cross-fit on its EMG.
     func testJSONSidesReuseTheirSynergies() throws {
         let folder = try temporaryFolder()
         let prefix = folder.appendingPathComponent("s").path
@@ -139,8 +143,7 @@ final class CompareCLITests: XCTestCase {
         }
         let fromRecordings = folder.appendingPathComponent("recordings.json").path
         let fromJSON = folder.appendingPathComponent("json.json").path
-        let recordings = try synergy(["compare", prefix + "_novice.csv", prefix + "_trained.csv", "--normalise", "per-session",
-                                      "-o", fromRecordings] + common)
+        let recordings = try synergy(["compare", prefix + "_novice.csv", prefix + "_trained.csv", "-o", fromRecordings] + common)
         XCTAssertEqual(recordings.status, 0, recordings.stderr)
         let reused = try synergy(["compare", prefix + "_novice_count.json", prefix + "_trained_count.json", "-o", fromJSON] + common)
         XCTAssertEqual(reused.status, 0, reused.stderr)
@@ -151,8 +154,8 @@ final class CompareCLITests: XCTestCase {
         XCTAssertEqual(try weights(try XCTUnwrap(x["a"] as? [String: Any])), try weights(try XCTUnwrap(y["a"] as? [String: Any])))
         XCTAssertEqual(((y["sources"] as? [String: Any])?["a"] as? [String: Any])?["kind"] as? String, "synergies_json")
         XCTAssertEqual((y["cross_fit"] as? [Any])?.count, 0)
-        XCTAssertEqual(y["normalisation"] as? String, "as_given")
-        XCTAssertEqual(x["normalisation"] as? String, "per_session")
+        XCTAssertEqual(y["session_scale"] as? String, "as_given")
+        XCTAssertEqual(x["session_scale"] as? String, "per_session")
         // A JSON side cannot be compared at a rank it does not hold.
         let wrongRank = try synergy(["compare", prefix + "_novice_count.json", prefix + "_trained_count.json", "--rank-a", "2"])
         XCTAssertEqual(wrongRank.status, 2)
@@ -244,11 +247,12 @@ final class CompareCLITests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("absent.json: no such file"), missing.stderr)
     }
 
-    /// The amplitude scale of two recordings: B is A with one muscle's EMG doubled. With
-    /// per-session unit variance (the paper) the doubling is normalised away, so B's envelope,
-    /// and so its synergies, equal A's (every match ≥ 0.999999). With the shared scale (the
-    /// default) B's envelope of that muscle is twice A's, so the synergy that weights it most
-    /// weights it more in B than in A (ratio > 1.3).
+    /// The amplitude scale of two recordings: B is A with one muscle's EMG doubled (an
+    /// electrode re-applied with twice the gain). With the default per-session unit variance
+    /// (the paper) the doubling is normalised away, so B's envelope, and so its synergies,
+    /// equal A's (every match ≥ 0.999999) and the JSON records `per_session`. With
+    /// `--session-scale shared` B's envelope of that muscle is twice A's, so the synergy that
+    /// weights it most weights it more in B than in A (ratio > 1.3), and the JSON records `shared`.
     func testSharedScaleKeepsAnAmplitudeChange() throws {
         let folder = try temporaryFolder()
         let prefix = folder.appendingPathComponent("a").path
@@ -264,15 +268,17 @@ final class CompareCLITests: XCTestCase {
         let b = folder.appendingPathComponent("b.csv").path
         try (lines.joined(separator: "\n") + "\n").write(toFile: b, atomically: true, encoding: .utf8)
         var results = [String: [String: Any]]()
-        for scaling in ["per-session", "shared"] {
-            let output = folder.appendingPathComponent("\(scaling).json").path
-            let run = try synergy(["compare", prefix + ".csv", b, "--normalise", scaling, "--rank-a", "3", "--rank-b", "3",
-                                   "--replicates", "4", "-o", output])
+        let runs: [(name: String, flags: [String])] = [("default", []), ("shared", ["--session-scale", "shared"])]
+        for (name, flags) in runs {
+            let output = folder.appendingPathComponent("\(name).json").path
+            let run = try synergy(["compare", prefix + ".csv", b, "--rank-a", "3", "--rank-b", "3",
+                                   "--replicates", "4", "-o", output] + flags)
             XCTAssertEqual(run.status, 0, run.stderr)
-            results[scaling] = try json(output)
+            results[name] = try json(output)
         }
-        let perSession = try XCTUnwrap(results["per-session"]), shared = try XCTUnwrap(results["shared"])
-        XCTAssertEqual(perSession["normalisation"] as? String, "per_session")
+        let perSession = try XCTUnwrap(results["default"]), shared = try XCTUnwrap(results["shared"])
+        XCTAssertEqual(perSession["session_scale"] as? String, "per_session")
+        XCTAssertEqual(shared["session_scale"] as? String, "shared")
         let matches = try XCTUnwrap(perSession["matches"] as? [[String: Any]])
         XCTAssertEqual(matches.count, 3)
         for match in matches { XCTAssertGreaterThanOrEqual(try XCTUnwrap(match["similarity"] as? Double), 0.999999) }

@@ -26,7 +26,7 @@ final class RobustnessCLITests: XCTestCase {
         let file = try recording(folder)
         let output = folder.appendingPathComponent("capped.json")
         let capped = try synergy(["count", file, "--max-rank", "3", "--replicates", "2", "--max-iterations", "5",
-                                  "--threshold", "0.5", "-o", output.path])
+                                  "--criterion-threshold", "0.5", "-o", output.path])
         XCTAssertEqual(capped.status, 0, capped.stderr)
         let lines = capped.stderr.split(separator: "\n")
         XCTAssertEqual(lines.count, 1, capped.stderr)
@@ -44,14 +44,14 @@ final class RobustnessCLITests: XCTestCase {
         }
         XCTAssertTrue(capped.stdout.contains("NO   (0/2)"), capped.stdout)
 
-        let free = try synergy(["count", file, "--max-rank", "3", "--replicates", "2", "--threshold", "0.5"])
+        let free = try synergy(["count", file, "--max-rank", "3", "--replicates", "2", "--criterion-threshold", "0.5"])
         XCTAssertEqual(free.status, 0, free.stderr)
         XCTAssertEqual(free.stderr, "")
 
         let study = try ToolRunner.smallStudy(in: folder, groups: 1, subjects: 2, timePoints: 1)
         let batch = try synergy(["batch", study.appendingPathComponent("manifest.csv").path, "-o",
                                  folder.appendingPathComponent("out").path, "--max-rank", "3", "--max-iterations", "5",
-                                 "--replicates", "2", "--threshold", "0.5", "--max-clusters", "3", "--kmeans-replicates", "5",
+                                 "--replicates", "2", "--criterion-threshold", "0.5", "--max-clusters", "3", "--kmeans-replicates", "5",
                                  "--gap-references", "3", "--gap-replicates", "3", "--quiet"])
         XCTAssertEqual(batch.status, 0, batch.stderr)
         let warnings = batch.stderr.split(separator: "\n")
@@ -66,7 +66,9 @@ final class RobustnessCLITests: XCTestCase {
     /// --training-change`): exactly zero is refused as a flat channel, and near-zero noise (a
     /// thousandth of the raw amplitude) as a silent muscle, each with one line naming the file
     /// and the muscle and exit code 2; silent in A names A. With --silent-below 0 the comparison
-    /// runs and gives finite results, the silent muscle weighing next to nothing in B.
+    /// runs and gives finite results: under the default per-session scale B's noise is scaled up
+    /// like a working muscle (a synergy of B weights it ≥ 0.5: why it is refused by default);
+    /// under --session-scale shared it weighs next to nothing in B (< 0.05).
     func testAMuscleSilentInOneSessionIsRefusedNamingTheFileAndMuscle() throws {
         let folder = try ToolRunner.temporaryFolder(for: self)
         let prefix = try ToolRunner.novicePair(in: folder)
@@ -106,14 +108,22 @@ final class RobustnessCLITests: XCTestCase {
             XCTAssertTrue(run.stderr.hasPrefix("synergy: error: \(named): \(message)"), run.stderr)
             XCTAssertFalse(FileManager.default.fileExists(atPath: output))
         }
-        let anyway = try synergy(["compare", novice, quiet, "-o", output, "--silent-below", "0"] + fast)
-        XCTAssertEqual(anyway.status, 0, anyway.stderr)
-        let report = try ToolRunner.json(URL(fileURLWithPath: output))
-        let b = try XCTUnwrap(report["b"] as? [String: Any])
-        let weights = try XCTUnwrap(b["synergies"] as? [[String: Any]]).map { try XCTUnwrap($0["weights"] as? [Double]) }
-        XCTAssertTrue(weights.allSatisfy { $0.allSatisfy(\.isFinite) && $0[3] < 0.05 }, "\(weights)")
-        let crossFit = try XCTUnwrap(report["cross_fit"] as? [[String: Any]])
-        XCTAssertTrue(crossFit.allSatisfy { ($0["r2"] as? Double)?.isFinite == true })
+        for shared in [false, true] {
+            let anyway = try synergy(["compare", novice, quiet, "-o", output, "--silent-below", "0"] + fast
+                                     + (shared ? ["--session-scale", "shared"] : []))
+            XCTAssertEqual(anyway.status, 0, anyway.stderr)
+            let report = try ToolRunner.json(URL(fileURLWithPath: output))
+            let b = try XCTUnwrap(report["b"] as? [String: Any])
+            let weights = try XCTUnwrap(b["synergies"] as? [[String: Any]]).map { try XCTUnwrap($0["weights"] as? [Double]) }
+            XCTAssertTrue(weights.allSatisfy { $0.allSatisfy(\.isFinite) }, "\(weights)")
+            if shared {
+                XCTAssertTrue(weights.allSatisfy { $0[3] < 0.05 }, "\(weights)")
+            } else {
+                XCTAssertGreaterThanOrEqual(weights.map { $0[3] }.max() ?? 0, 0.5, "\(weights)")
+            }
+            let crossFit = try XCTUnwrap(report["cross_fit"] as? [[String: Any]])
+            XCTAssertTrue(crossFit.allSatisfy { ($0["r2"] as? Double)?.isFinite == true })
+        }
     }
 
     /// `batch` killed with SIGKILL at four pseudo-random moments (a fixed seed; each run resumes

@@ -69,7 +69,7 @@ final class StudyCLITests: XCTestCase {
     func testBatchRecoversThePlantedMerging() throws {
         let folder = try study()
         let output = try ToolRunner.temporaryFolder(for: self)
-        let run = try batch(folder.appendingPathComponent("manifest.csv"), output, ["--threshold", "0.90", "--jobs", "2"])
+        let run = try batch(folder.appendingPathComponent("manifest.csv"), output, ["--criterion-threshold", "0.90", "--jobs", "2"])
         XCTAssertEqual(run.status, 0, run.stderr)
         let truth = try ToolRunner.json(folder.appendingPathComponent("study_truth.json"))
         let planted = try XCTUnwrap(truth["group_weights"] as? [[Double]])

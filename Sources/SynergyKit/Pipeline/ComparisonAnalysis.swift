@@ -7,10 +7,12 @@ import Foundation
 ///    or the JSON of an earlier `extract`/`count` run, whose synergies are reused.
 /// 2. Both are cut to their common muscles (case-insensitive names, A's order);
 ///    with `strict`, differing muscle sets are an error.
-/// 3. Two raw recordings are preprocessed with one amplitude scale per muscle
-///    over both (`Scaling.shared`) or each by itself (`.perSession`, the paper).
-/// 4. Each recording's ranks are swept and counted by the protocol; its
-///    synergies are those of the count, or of `rankA`/`rankB` when given.
+/// 3. Two raw recordings are preprocessed each by its own amplitude scale
+///    (`Scaling.perSession`, the default and the paper's) or with one scale per
+///    muscle over both (`.shared`).
+/// 4. Each recording's ranks are swept (1 … `maxRank`, by default the
+///    protocol's) and counted by the protocol's criterion; its synergies are
+///    those of the count, or of `rankA`/`rankB` when given.
 /// 5. `SynergyComparison` matches them and finds merging and fractionation;
 ///    `CrossFit` fits each side's EMG with the other side's W held fixed.
 public struct ComparisonAnalysis: Sendable {
@@ -29,10 +31,17 @@ public struct ComparisonAnalysis: Sendable {
 
     /// How two raw recordings are put on one amplitude scale.
     public enum Scaling: String, Sendable, CaseIterable {
-        /// One scale per muscle over both sessions (maximum or standard deviation of both together).
-        case shared
-        /// Each session by its own scale, as Cheung et al. (2020) did.
+        /// Each session by its own scale, as Cheung et al. (2020) did: right for
+        /// sessions on separate days with the electrodes re-applied, whose gains
+        /// differ per muscle (the default).
         case perSession = "per-session"
+        /// One scale per muscle over both sessions (maximum or standard deviation of
+        /// both together): right only for sessions of one sitting with the electrodes
+        /// left in place, where a real amplitude change between them should count.
+        case shared
+
+        /// The value the report records (`per_session`, `shared`).
+        public var reportValue: String { self == .perSession ? "per_session" : "shared" }
     }
 
     public var a: Side
@@ -40,7 +49,10 @@ public struct ComparisonAnalysis: Sendable {
     public var `protocol`: SynergyProtocol
     public var seed: UInt64
     public var threads: Int
-    public var scaling = Scaling.shared
+    public var scaling = Scaling.perSession
+    /// Highest rank of each recording's sweep (at most its muscles compared);
+    /// nil: the protocol's rule.
+    public var maxRank: Int?
     /// Differing muscle sets are an error instead of being cut to the common muscles.
     public var strict = false
     /// Compare at these ranks instead of the counted ones.
@@ -144,7 +156,7 @@ public struct ComparisonAnalysis: Sendable {
         }
         let report = ComparisonReport(
             sources: .init(a: sideA.source, b: sideB.source), muscles: common,
-            normalisation: scaled ? (scaling == .shared ? "shared" : "per_session") : "as_given",
+            sessionScale: scaled ? scaling.reportValue : "as_given",
             threshold: threshold, coefficientMinimum: coefficientMinimum, a: reportA, b: reportB,
             comparison: comparison, crossFit: crossFit, support: support)
         return Outcome(report: report, comparison: comparison, a: sideA.outcome(profilePoints), b: sideB.outcome(profilePoints),
@@ -301,10 +313,16 @@ public struct ComparisonAnalysis: Sendable {
         if let rank, rank > muscles {
             throw InputError(file: side.path, "\(flag) \(rank) is more than the \(muscles) muscles compared")
         }
-        let highest = max(`protocol`.maxRank.maxRank(muscles: muscles), rank ?? 1)
+        if let maxRank, maxRank > muscles {
+            throw InputError(file: side.path, "--max-rank \(maxRank) is more than the \(muscles) muscles compared")
+        }
+        if let maxRank, let rank, rank > maxRank {
+            throw InputError(file: side.path, "\(flag) \(rank) is above --max-rank \(maxRank)")
+        }
+        let highest = maxRank ?? max(`protocol`.maxRank.maxRank(muscles: muscles), rank ?? 1)
         if `protocol`.criterion.kind == .linearity, highest < 3 {
             throw InputError(file: side.path, "curve linearity needs a sweep of at least 3 ranks; "
-                             + "\(muscles) muscles compared allow \(highest)")
+                             + (maxRank != nil ? "--max-rank is \(highest)" : "\(muscles) muscles compared allow \(highest)"))
         }
         let analysis = SynergyAnalysis(envelope: envelope, protocol: `protocol`, seed: seed, threads: threads)
         let outcome = try analysis.count(maxRank: highest, reportedRank: rank, activationsFile: activationsFile)

@@ -63,9 +63,10 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
     public var sources: Sides<Source>
     /// The muscles compared, in A's order (A's spelling).
     public var muscles: [String]
-    /// "shared" (one scale per muscle over both recordings), "per_session", or
-    /// "as_given" (an envelope or JSON side: its scaling is what it was).
-    public var normalisation: String
+    /// How two raw recordings were put on one amplitude scale: "per_session"
+    /// (each by its own), "shared" (one scale per muscle over both), or
+    /// "as_given" (no side was a recording: each side's scaling is what it was).
+    public var sessionScale: String
     public var threshold: Double
     public var coefficientMinimum: Double
     public var a: SynergyReport
@@ -82,13 +83,13 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
     /// Each direction whose EMG side is a recording or envelope (empty when both sides are JSON).
     public var crossFit: [CrossFitResult]
 
-    public init(sources: Sides<Source>, muscles: [String], normalisation: String, threshold: Double,
+    public init(sources: Sides<Source>, muscles: [String], sessionScale: String, threshold: Double,
                 coefficientMinimum: Double, a: SynergyReport, b: SynergyReport, comparison: SynergyComparison,
                 crossFit: [CrossFitResult], support: ComparisonSupport? = nil) {
         toolVersion = SynergyAnalysis.toolVersion
         self.sources = sources
         self.muscles = muscles
-        self.normalisation = normalisation
+        self.sessionScale = sessionScale
         self.threshold = threshold
         self.coefficientMinimum = coefficientMinimum
         self.a = a

@@ -24,12 +24,12 @@ public enum ComparisonTables {
         for (label, source) in [("A", report.sources.a), ("B", report.sources.b)] where !source.droppedMuscles.isEmpty {
             lines.append("  dropped from \(label) (not in the other session): \(source.droppedMuscles.joined(separator: ", "))")
         }
-        let scaling = switch report.normalisation {
-        case "shared": "one amplitude scale per muscle over both recordings"
-        case "per_session": "each recording by its own amplitude scale"
+        let scaling = switch report.sessionScale {
+        case "shared": "shared, one amplitude scale per muscle over both recordings"
+        case "per_session": "per session, each recording by its own amplitude scale"
         default: "as given (envelope or synergies read from file)"
         }
-        lines.append("Normalisation: \(scaling)")
+        lines.append("Session scale: \(scaling)")
         return lines.joined(separator: "\n")
     }
 
