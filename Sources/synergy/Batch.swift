@@ -51,6 +51,8 @@ struct Batch: ParsableCommand {
 
     @OptionGroup var solver: SolverOptions
 
+    @OptionGroup var bootstrapOptions: BootstrapOptions
+
     @OptionGroup var rankOptions: RankOptions
 
     @OptionGroup var similarityOptions: SimilarityOptions
@@ -80,7 +82,8 @@ struct Batch: ParsableCommand {
         chosen.criterion = rankOptions.criterion(for: preprocessingOptions.protocolName)
         let settings = StudySettings(protocol: chosen, seed: solver.seed, maxRank: rankOptions.maxRank,
                                      input: preprocessingOptions.input.rawValue,
-                                     groupAnalysis: groupOptions.settings(similarityOptions))
+                                     groupAnalysis: groupOptions.settings(similarityOptions),
+                                     bootstrap: bootstrapOptions.plan)
         let names = StudyAnalysis.analysisGroupNames(studyManifest.entries)
         if let reference = settings.groupAnalysis.referenceGroup, !names.contains(reference) {
             var unique = [String]()

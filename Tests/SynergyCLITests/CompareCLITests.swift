@@ -8,31 +8,10 @@ final class CompareCLITests: XCTestCase {
     private func temporaryFolder() throws -> URL { try ToolRunner.temporaryFolder(for: self) }
     private func json(_ path: String) throws -> [String: Any] { try ToolRunner.json(URL(fileURLWithPath: path)) }
 
-    private func weights(_ report: [String: Any]) throws -> [[Double]] {
-        try XCTUnwrap(report["synergies"] as? [[String: Any]]).map { try XCTUnwrap($0["weights"] as? [Double]) }
-    }
-
-    private func cosine(_ x: [Double], _ y: [Double]) -> Double {
-        let nx = x.reduce(0) { $0 + $1 * $1 }.squareRoot(), ny = y.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        return zip(x, y).reduce(0) { $0 + $1.0 * $1.1 } / (nx * ny)
-    }
-
-    /// For each planted synergy, the index of the recovered one it corresponds to:
-    /// the permutation maximising the total scalar product (brute force; ≤ 6 synergies).
+    private func weights(_ report: [String: Any]) throws -> [[Double]] { try PlantedChange.weights(report) }
+    private func cosine(_ x: [Double], _ y: [Double]) -> Double { PlantedChange.cosine(x, y) }
     private func correspondence(planted: [[Double]], recovered: [[Double]]) -> [Int] {
-        precondition(planted.count == recovered.count && planted.count <= 6)
-        var best = (score: -Double.infinity, map: [Int]())
-        func search(_ map: [Int], _ score: Double) {
-            if map.count == planted.count {
-                if score > best.score { best = (score, map) }
-                return
-            }
-            for j in recovered.indices where !map.contains(j) {
-                search(map + [j], score + cosine(planted[map.count], recovered[j]))
-            }
-        }
-        search([], 0)
-        return best.map
+        PlantedChange.correspondence(planted: planted, recovered: recovered)
     }
 
     /// Simulated novice and trained sessions (20 muscles, 5 synergies, the same electrode gains): novice synergy 0 is
@@ -51,9 +30,8 @@ final class CompareCLITests: XCTestCase {
     func testFindsThePlantedFractionationAndMerging() throws {
         let folder = try temporaryFolder()
         let prefix = folder.appendingPathComponent("runner").path
-        // --same-gains: the electrodes stay in place between the sessions, which the default shared
-        // scale (checked below) assumes; with gains drawn per session it is per-session scaling that
-        // recovers the change (ScalingUnderElectrodeGainsTests).
+        // --same-gains: the electrodes stay in place between the sessions; gains drawn per session
+        // are BootstrapCLITests' and ScalingUnderElectrodeGainsTests' case.
         let simulate = try synergy(["simulate", "--training-change", "-o", prefix, "--muscles", "20", "--synergies", "5",
                                     "--sample-rate", "1000", "--duration", "40", "--format", "csv", "--seed", "7",
                                     "--same-gains"])

@@ -95,6 +95,7 @@ public enum StudyAnalysis {
                     session.status = "ok"
                     session.result = "sessions/\(entry.id).json"
                     session.count = report.count
+                    session.countInterval = report.bootstrap?.countInterval
                     session.rank = report.rank
                     session.r2AtCount = report.count.map { report.ranks[$0 - 1].r2 }
                     session.meanSparseness = report.sparseness.mean

@@ -109,10 +109,23 @@ public struct StudyBatch: Sendable {
             }
             // The old key goes first: until the new files are all in place, none may pass for a result.
             try? FileManager.default.removeItem(atPath: files.key)
-            let envelope = try input.envelope(settings: settings.protocol.preprocessing)
+            let (envelope, events) = settings.bootstrap == nil
+                ? (try input.envelope(settings: settings.protocol.preprocessing), nil)
+                : try input.envelopeAndEvents(settings: settings.protocol.preprocessing)
             let analysis = SynergyAnalysis(envelope: envelope, protocol: settings.protocol, seed: settings.seed, threads: threads)
             let highest = try analysis.highestRank(requested: settings.maxRank)
-            let outcome = try analysis.count(maxRank: highest, activationsFile: (files.activations as NSString).lastPathComponent)
+            var outcome = try analysis.count(maxRank: highest, activationsFile: (files.activations as NSString).lastPathComponent)
+            if let plan = settings.bootstrap {
+                let units: ResamplingUnits
+                do {
+                    units = try ResamplingUnits.of(time: envelope.time,
+                                                   cycles: envelope.preprocessing?.cycles ?? settings.protocol.preprocessing.cycles,
+                                                   touchdowns: events?.touchdowns, blockSeconds: plan.blockSeconds)
+                } catch let problem as ResamplingUnits.Problem {
+                    throw InputError(file: input.path, "--bootstrap: " + problem.description)
+                }
+                _ = try analysis.bootstrap(&outcome, .init(resamples: plan.resamples, units: units), highestRank: highest)
+            }
             var report = outcome.report
             report.input.path = entry.path
             let csv = ActivationsCSV.render(timeHeader: envelope.timeHeader, time: envelope.time, activations: outcome.activations)

@@ -549,7 +549,8 @@ private struct StudyPage {
             if failed {
                 row += "<td class=\"error\" colspan=\"4\">\(esc(session.path + ": " + (session.error ?? "failed")))</td>"
             } else {
-                let count = session.count.map(String.init) ?? session.rank.map { "none (rank \($0))" } ?? "–"
+                let count = (session.count.map(String.init) ?? session.rank.map { "none (rank \($0))" } ?? "–")
+                    + (session.countInterval.map { " (95 % \(ReportTables.countInterval($0)))" } ?? "")
                 row += "<td class=\"num\">\(esc(count))</td>"
                     + "<td class=\"num\">\(esc(session.r2AtCount.map { fixed($0, 3) } ?? "–"))</td>"
                     + "<td class=\"num\">\(esc(session.meanSparseness.map { fixed($0, 3) } ?? "–"))</td>"

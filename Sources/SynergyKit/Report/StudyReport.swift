@@ -47,6 +47,8 @@ public struct StudyReport: Codable, Sendable, Equatable {
         /// The session's `count` JSON, relative to the output folder.
         public var result: String?
         public var count: Int?
+        /// With a bootstrap: the count's 95 % interval (null: no rank met the criterion there).
+        public var countInterval: [Int?]?
         /// The rank whose synergies enter the group analysis (the count, or the
         /// highest rank when no rank met the criterion).
         public var rank: Int?
@@ -249,11 +251,14 @@ public struct StudySettings: Codable, Sendable, Equatable {
     public var maxRank: Int?
     public var input: String
     public var groupAnalysis: GroupAnalysisSettings
+    /// With `--bootstrap N`: each session's resamples (absent otherwise).
+    public var bootstrap: BootstrapPlan?
 
     public init(protocol: SynergyProtocol, seed: UInt64, maxRank: Int?, input: String,
-                groupAnalysis: GroupAnalysisSettings) {
+                groupAnalysis: GroupAnalysisSettings, bootstrap: BootstrapPlan? = nil) {
         self.protocol = `protocol`
         (self.seed, self.maxRank, self.input, self.groupAnalysis) = (seed, maxRank, input, groupAnalysis)
+        self.bootstrap = bootstrap
     }
 }
 

@@ -1,10 +1,12 @@
 /// `summary.csv` of a study: one row per session, in manifest order, with its
-/// status, count, R² at the count, mean sparseness, Merging Index against the
+/// status, count and, with a bootstrap, its 95 % interval (`none` for an end
+/// where no rank met the criterion), R² at the count, mean sparseness, Merging Index against the
 /// reference group, and the error of a failed session. Empty cells are values
 /// that do not exist (no count, a failed session); numbers are written in
 /// their shortest exact form.
 public enum StudySummaryCSV {
-    public static let header = ["subject", "group", "session", "analysis_group", "status", "count", "r2_at_count",
+    public static let header = ["subject", "group", "session", "analysis_group", "status", "count", "count_low",
+                                "count_high", "r2_at_count",
                                 "mean_sparseness", "merging_index", "result", "error"]
 
     public static func render(_ report: StudyReport) -> String {
@@ -12,6 +14,8 @@ public enum StudySummaryCSV {
         for s in report.sessions {
             let cells: [String] = [
                 s.subject, s.group, s.session, s.analysisGroup, s.status, s.count.map(String.init) ?? "",
+                s.countInterval.map { $0[0].map(String.init) ?? "none" } ?? "",
+                s.countInterval.map { $0[1].map(String.init) ?? "none" } ?? "",
                 s.r2AtCount.map { "\($0)" } ?? "", s.meanSparseness.map { "\($0)" } ?? "",
                 s.mergingIndex.map { "\($0)" } ?? "", s.result ?? "", s.error ?? "",
             ]

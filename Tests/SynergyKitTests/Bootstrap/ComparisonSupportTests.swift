@@ -42,7 +42,7 @@ final class ComparisonSupportTests: XCTestCase {
         let report = ComparisonReport(
             sources: .init(a: .init(kind: "raw", path: "a", sha256: "", droppedMuscles: []),
                            b: .init(kind: "raw", path: "b", sha256: "", droppedMuscles: [])),
-            muscles: ["M1", "M2", "M3", "M4"], normalisation: "per_session", threshold: 0.8, coefficientMinimum: 0.2,
+            muscles: ["M1", "M2", "M3", "M4"], sessionScale: "per_session", threshold: 0.8, coefficientMinimum: 0.2,
             a: Self.report(Self.a), b: Self.report(Self.b), comparison: full, crossFit: [], support: support)
         XCTAssertEqual(report.matches.first?.support, 1.0)
         XCTAssertEqual(report.merging.first?.support, 0.75)
