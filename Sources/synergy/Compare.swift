@@ -134,7 +134,9 @@ struct Compare: ParsableCommand {
 }
 
 extension Compare {
-    /// The figure of a comparison: each side's weights, sparseness, R² at the rank compared and profiles.
+    /// The figure of a comparison: each side's weights, sparseness, R² at the rank compared and profiles;
+    /// with a bootstrap, each side's count interval and the report's support of each match, merging and
+    /// fractionation.
     static func figure(_ outcome: ComparisonAnalysis.Outcome) -> ComparisonFigure {
         let report = outcome.report
         func side(_ label: String, _ source: ComparisonReport.Source, _ synergies: SynergyReport,
@@ -142,12 +144,14 @@ extension Compare {
             ComparisonFigure.Side(
                 title: "\(label): \((source.path as NSString).lastPathComponent)", weights: synergies.synergies.map(\.weights),
                 profiles: extra.profiles, r2: synergies.ranks.first { $0.rank == synergies.rank }?.r2,
-                sparseness: synergies.sparseness.perSynergy)
+                sparseness: synergies.sparseness.perSynergy, count: synergies.count,
+                countInterval: synergies.bootstrap?.countInterval)
         }
         return ComparisonFigure(muscles: report.muscles,
                                 a: side("A (earlier)", report.sources.a, report.a, outcome.a),
                                 b: side("B (later)", report.sources.b, report.b, outcome.b),
-                                comparison: outcome.comparison, threshold: report.threshold)
+                                comparison: outcome.comparison, threshold: report.threshold,
+                                support: ComparisonFigure.Support(report))
     }
 }
 

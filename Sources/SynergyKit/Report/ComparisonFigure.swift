@@ -21,14 +21,47 @@ public struct ComparisonFigure: Sendable {
         public var r2: Double?
         /// Hoyer sparseness per synergy.
         public var sparseness: [Double]
+        /// The count by the protocol's criterion (nil: no rank met it); shown only beside a `countInterval`.
+        public var count: Int?
+        /// With a bootstrap of the count: its [2.5 %, 97.5 %] percentiles (a nil bound: no rank met the
+        /// criterion), as `BootstrapSummary.countInterval`; shown in the header as "count 5 (95 % 5–6)".
+        public var countInterval: [Int?]?
 
         public init(title: String, weights: [[Double]], profiles: [[Double]]? = nil, r2: Double? = nil,
-                    sparseness: [Double]) {
+                    sparseness: [Double], count: Int? = nil, countInterval: [Int?]? = nil) {
             self.title = title
             self.weights = weights
             self.profiles = profiles
             self.r2 = r2
             self.sparseness = sparseness
+            self.count = count
+            self.countInterval = countInterval
+        }
+    }
+
+    /// With a bootstrap: the share of paired resamples showing each instance of `comparison`, in the
+    /// order of its `matches`, `merging` and `fractionation` (nil: not known for that one). The report
+    /// is the source of truth: `init?(_:)` reads them from it.
+    public struct Support: Sendable, Equatable {
+        /// Resamples per session (resample i of A is paired with resample i of B).
+        public var resamples: Int
+        public var matches: [Double?]
+        public var merging: [Double?]
+        public var fractionation: [Double?]
+
+        public init(resamples: Int, matches: [Double?], merging: [Double?], fractionation: [Double?]) {
+            self.resamples = resamples
+            self.matches = matches
+            self.merging = merging
+            self.fractionation = fractionation
+        }
+
+        /// The supports `report` carries; nil without a bootstrap. The report's `matches`, `merging` and
+        /// `fractionation` are its comparison's, in the same order.
+        public init?(_ report: ComparisonReport) {
+            guard let resamples = report.a.bootstrap?.resamples ?? report.b.bootstrap?.resamples else { return nil }
+            self.init(resamples: resamples, matches: report.matches.map(\.support), merging: report.merging.map(\.support),
+                      fractionation: report.fractionation.map(\.support))
         }
     }
 
@@ -38,13 +71,17 @@ public struct ComparisonFigure: Sendable {
     public var comparison: SynergyComparison
     /// The similarity at or above which a pair counts as matched.
     public var threshold: Double
+    /// With a bootstrap: each match's, merging's and fractionation's support, drawn beside its similarity.
+    public var support: Support?
 
-    public init(muscles: [String], a: Side, b: Side, comparison: SynergyComparison, threshold: Double) {
+    public init(muscles: [String], a: Side, b: Side, comparison: SynergyComparison, threshold: Double,
+                support: Support? = nil) {
         self.muscles = muscles
         self.a = a
         self.b = b
         self.comparison = comparison
         self.threshold = threshold
+        self.support = support
     }
 
     /// Pixels of a unit weight in the charts of the assignment and left-out rows.
@@ -61,6 +98,12 @@ public struct ComparisonFigure: Sendable {
                          "ComparisonFigure: one sparseness per synergy")
             precondition(side.profiles.map { $0.count == side.weights.count } ?? true,
                          "ComparisonFigure: one profile per synergy")
+            precondition(side.countInterval.map { $0.count == 2 } ?? true, "ComparisonFigure: a count interval has two bounds")
+        }
+        if let support {
+            precondition(support.matches.count == comparison.matches.count && support.merging.count == comparison.merging.count
+                         && support.fractionation.count == comparison.fractionation.count,
+                         "ComparisonFigure: one support per match, merging and fractionation")
         }
         var renderer = ComparisonFigureRenderer(figure: self)
         return renderer.document()
@@ -110,8 +153,10 @@ private struct ComparisonFigureRenderer {
         header()
         assignmentSection()
         leftOutSection()
-        combinationSection(title: "Merging (B ≈ Σ m·A)", entries: figure.comparison.merging, target: .b)
-        combinationSection(title: "Fractionation (A ≈ Σ m·B)", entries: figure.comparison.fractionation, target: .a)
+        combinationSection(title: "Merging (B ≈ Σ m·A)", entries: figure.comparison.merging,
+                           supports: figure.support?.merging, target: .b)
+        combinationSection(title: "Fractionation (A ≈ Σ m·B)", entries: figure.comparison.fractionation,
+                           supports: figure.support?.fractionation, target: .a)
         footnote()
         return canvas.svg(width: (canvas.right + margin).rounded(.up), height: (cursor + margin).rounded(.up),
                           standalone: true)
@@ -127,6 +172,9 @@ private struct ComparisonFigureRenderer {
             canvas.rect(x: margin, y: cursor + 3, width: 12, height: 12, fill: key.colour)
             var details = "\(side.weights.count) synerg\(side.weights.count == 1 ? "y" : "ies")"
             if let r2 = side.r2 { details += "  ·  R² \(SVG.fixed(r2, 3))" }
+            if let interval = side.countInterval {
+                details += "  ·  count \(side.count.map(String.init) ?? "none") (95 % \(ReportTables.countInterval(interval)))"
+            }
             canvas.richText([(side.title, "fill=\"\(key.colour)\" font-weight=\"bold\""), ("   " + details, nil)],
                      x: margin + 18, y: cursor + 13, size: 13, width: SVG.textWidth(side.title + "   " + details, size: 13))
             cursor += 20
@@ -154,9 +202,17 @@ private struct ComparisonFigureRenderer {
             let top = cursor
             synergyBlock(.a, pair.a, x: aColumn, y: top)
             synergyBlock(.b, pair.b, x: bColumn, y: top)
-            similarityConnector(pair.similarity, y: top + titleHeight + ComparisonFigure.weightAxisHeight / 2)
+            similarityConnector(pair.similarity, support: support(of: pair),
+                                y: top + titleHeight + ComparisonFigure.weightAxisHeight / 2)
             cursor = top + rowHeight(ComparisonFigure.weightAxisHeight) + rowGap
         }
+    }
+
+    /// The support of an assignment pair that is a match, if known.
+    private func support(of pair: SynergyComparison.Match) -> Double? {
+        guard let supports = figure.support,
+              let index = figure.comparison.matches.firstIndex(where: { $0.a == pair.a && $0.b == pair.b }) else { return nil }
+        return supports.matches[index]
     }
 
     /// The synergies of the larger set that the one-to-one assignment could not pair.
@@ -173,7 +229,8 @@ private struct ComparisonFigureRenderer {
     }
 
     /// Each entry as its sources' charts with coefficients, summed into the target's chart.
-    private mutating func combinationSection(title: String, entries: [SynergyComparison.Combination], target: SetKey) {
+    private mutating func combinationSection(title: String, entries: [SynergyComparison.Combination], supports: [Double?]?,
+                                             target: SetKey) {
         sectionTitle(title)
         let source: SetKey = target == .a ? .b : .a
         guard !entries.isEmpty else {
@@ -185,10 +242,11 @@ private struct ComparisonFigureRenderer {
         let itemWidth = chartWidth + operatorGap
         let rowWidth = max(bColumn + blockWidth(figure.b), margin + operatorGap + 3 * itemWidth)
         let perLine = max(1, Int((rowWidth - margin - operatorGap) / itemWidth))
-        for entry in entries {
+        for (number, entry) in entries.enumerated() {
             let terms = zip(entry.coefficients, entry.sources).map { "\(SVG.fixed($0, 2)) × \(source.letter)\($1 + 1)" }
             let caption = terms.joined(separator: " + ")
                 + " → \(target.letter)\(entry.target + 1), similarity \(SVG.fixed(entry.similarity, 2))"
+                + (supports?[number].map { ", support \(SVG.fixed($0, 2))" } ?? "")
             canvas.text(caption, x: margin, y: cursor + 12, size: 12, weight: "bold")
             cursor += 20
             let items: [(key: SetKey, index: Int, coefficient: Double?)] =
@@ -218,7 +276,10 @@ private struct ComparisonFigureRenderer {
             "Merging/fractionation: non-negative least-squares combination of the other set's synergies "
                 + "(coefficient × synergy).",
             "Profiles: activation averaged over gait cycles, each scaled to its own maximum.",
-        ]
+        ] + (figure.support.map { support in
+            ["Bootstrap, \(support.resamples) resamples a session: count by the criterion with its 95 % percentile interval.",
+             "Support: share of paired resamples (A's i-th with B's i-th) showing the same match, merging or fractionation."]
+        } ?? [])
         cursor += 4
         canvas.line(x1: margin, y1: cursor, x2: margin + 200, y2: cursor, stroke: SVG.grid)
         cursor += 6
@@ -295,7 +356,7 @@ private struct ComparisonFigureRenderer {
     }
 
     /// The similarity of an assignment pair, between its two charts.
-    private mutating func similarityConnector(_ similarity: Double, y: Double) {
+    private mutating func similarityConnector(_ similarity: Double, support: Double?, y: Double) {
         let matched = similarity >= figure.threshold
         let left = centreColumn + 12, rightEnd = centreColumn + centreWidth - 12, middle = (left + rightEnd) / 2
         canvas.body.append("<line x1=\"\(SVG.fixed(left, 2))\" y1=\"\(SVG.fixed(y, 2))\" x2=\"\(SVG.fixed(rightEnd, 2))\" "
@@ -306,5 +367,9 @@ private struct ComparisonFigureRenderer {
                     + "fill=\"\(matched ? SVG.ink : "#999999")\">\(SVG.fixed(similarity, 2))</text>")
         canvas.text(matched ? "similarity" : "unmatched", x: middle, y: y + 16, size: 10, anchor: "middle",
              fill: matched ? SVG.muted : "#b03030", style: matched ? nil : "italic")
+        if let support {
+            canvas.text("support \(SVG.fixed(support, 2))", x: middle, y: y + 30, size: 10, anchor: "middle", fill: SVG.muted,
+                        cssClass: "support")
+        }
     }
 }

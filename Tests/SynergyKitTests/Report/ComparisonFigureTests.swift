@@ -133,6 +133,95 @@ final class ComparisonFigureTests: XCTestCase {
         XCTAssertEqual(zeroBars.map { $0.attributes["height"] }, Array(repeating: "0.00", count: 30))
     }
 
+    /// With a bootstrap: each side's count and 95 % interval in its header line, each match's support under its
+    /// similarity (none under an unmatched pair), and each merging's and fractionation's support in its caption.
+    func testBootstrapSupportAndCountIntervalsAreDrawnAtTheirInstances() throws {
+        var figure = try ComparisonFigureExample.gait()
+        let comparison = figure.comparison
+        (figure.a.count, figure.a.countInterval) = (4, [4, 5])
+        (figure.b.count, figure.b.countInterval) = (nil, [5, nil])
+        // Distinct values, so each can only be found where it belongs.
+        let matchSupports = comparison.matches.indices.map { 0.91 - 0.1 * Double($0) }
+        figure.support = .init(resamples: 40, matches: matchSupports, merging: [0.37], fractionation: [0.26])
+        let svg = figure.svg()
+        if let path = ProcessInfo.processInfo.environment["SYNERGY_FIGURE_OUT"] {
+            try svg.write(toFile: String(path.dropLast(".svg".count)) + "_bootstrap.svg", atomically: true, encoding: .utf8)
+        }
+        let document = try SVGDocument(svg)
+        let texts = document.allText
+
+        let headerA = try XCTUnwrap(texts.first { $0.hasPrefix(figure.a.title) })
+        let headerB = try XCTUnwrap(texts.first { $0.hasPrefix(figure.b.title) })
+        XCTAssertTrue(headerA.hasSuffix("count 4 (95 % 4–5)"), headerA)
+        XCTAssertTrue(headerB.hasSuffix("count none (95 % 5–none)"), headerB)
+
+        // Each support label follows its pair's similarity label; the labels come in assignment order.
+        var supportOfPair = [Int: String]()
+        var pairIndex = -1
+        for element in document.elements {
+            if element.classes.contains("similarity") { pairIndex += 1 }
+            if element.classes.contains("support") {
+                XCTAssertNil(supportOfPair[pairIndex], "one support label per pair")
+                supportOfPair[pairIndex] = element.text
+            }
+        }
+        XCTAssertEqual(pairIndex + 1, comparison.assignment.count)
+        for (index, pair) in comparison.assignment.enumerated() {
+            if let match = comparison.matches.firstIndex(where: { $0.a == pair.a && $0.b == pair.b }) {
+                XCTAssertEqual(supportOfPair[index], String(format: "support %.2f", matchSupports[match]), "pair \(index)")
+            } else {
+                XCTAssertNil(supportOfPair[index], "unmatched pair \(index) has no support")
+            }
+        }
+        XCTAssertEqual(supportOfPair.count, comparison.matches.count)
+        // The similarity label and its support share the centre column, the support just under "similarity".
+        let labels = document.elements.filter { $0.classes.contains("similarity") || $0.classes.contains("support") }
+        for (similarity, support) in zip(labels, labels.dropFirst()) where support.classes.contains("support") {
+            XCTAssertEqual(similarity.attributes["x"], support.attributes["x"])
+            let gap = try XCTUnwrap(Double(support.attributes["y"] ?? "")) - XCTUnwrap(Double(similarity.attributes["y"] ?? ""))
+            XCTAssertTrue(gap > 0 && gap < 50, "support \(gap) px below its similarity")
+        }
+
+        let merging = try XCTUnwrap(texts.first { $0.contains("→ B4, similarity") })
+        XCTAssertTrue(merging.hasSuffix(String(format: "similarity %.2f, support 0.37", comparison.merging[0].similarity)),
+                      merging)
+        let fractionation = try XCTUnwrap(texts.first { $0.contains("→ A2, similarity") })
+        XCTAssertTrue(fractionation.hasSuffix(
+            String(format: "similarity %.2f, support 0.26", comparison.fractionation[0].similarity)), fractionation)
+        XCTAssertEqual(texts.filter { $0.contains("support 0.37") }.count, 1)
+        XCTAssertEqual(texts.filter { $0.contains("support 0.26") }.count, 1)
+        XCTAssertTrue(texts.contains { $0.hasPrefix("Bootstrap, 40 resamples a session") })
+    }
+
+    /// A support not known for one instance (nil) is left out there only; a side without an interval shows no count.
+    func testMissingSupportOrIntervalIsLeftOutWhereMissing() throws {
+        var figure = try ComparisonFigureExample.gait()
+        figure.a.count = 4
+        figure.b.countInterval = [5, 6]
+        figure.support = .init(resamples: 10, matches: figure.comparison.matches.map { _ in nil }, merging: [nil],
+                               fractionation: [0.5])
+        let document = try SVGDocument(figure.svg())
+        XCTAssertTrue(document.elements(classed: "support").isEmpty)
+        let texts = document.allText
+        XCTAssertFalse(try XCTUnwrap(texts.first { $0.hasPrefix(figure.a.title) }).contains("count"))
+        XCTAssertTrue(try XCTUnwrap(texts.first { $0.hasPrefix(figure.b.title) }).hasSuffix("count none (95 % 5–6)"))
+        XCTAssertFalse(try XCTUnwrap(texts.first { $0.contains("→ B4, similarity") }).contains("support"))
+        XCTAssertTrue(try XCTUnwrap(texts.first { $0.contains("→ A2, similarity") }).hasSuffix("support 0.50"))
+    }
+
+    /// Without a bootstrap nothing of it is drawn, and a count given without its interval changes no byte.
+    func testWithoutBootstrapNoSupportOrIntervalIsDrawn() throws {
+        let plain = try ComparisonFigureExample.gait()
+        let svg = plain.svg()
+        XCTAssertFalse(svg.contains("support"))
+        XCTAssertFalse(svg.contains("95 %"))
+        XCTAssertFalse(svg.contains("Bootstrap"))
+        XCTAssertFalse(try SVGDocument(svg).allText.contains { $0.contains("count") })
+        var counted = plain
+        (counted.a.count, counted.b.count) = (4, 5)
+        XCTAssertEqual(counted.svg(), svg)
+    }
+
     /// Charts drawn per side: each synergy once (assignment or left-out row), plus the combinations'.
     private func chartCounts(_ figure: ComparisonFigure) -> (a: Int, b: Int) {
         let comparison = figure.comparison
