@@ -65,7 +65,8 @@ public struct SessionBootstrap: Sendable {
     public var sweep: Bool
     public var resamples: Int
     public var seed: UInt64
-    /// Which independent series of resamples (0 for a session alone; 0 and 1 for A and B of `compare`).
+    /// Which independent series of resamples (0 for a session alone; 0 and 1 for A and B of `compare`;
+    /// `StudyBatch.bootstrapStream(id:)`, at least 2, for each session of `batch`).
     public var stream: Int
     public var threads: Int
 

@@ -24,13 +24,17 @@ public enum StudyAnalysis {
         public var entry: StudyManifest.Entry
         public var report: SynergyReport?
         public var error: String?
+        /// With `batch --bootstrap`: the session's resamples (`sessions/ID_resamples.json`).
+        var resamples: SessionResamples?
 
         public init(entry: StudyManifest.Entry, report: SynergyReport?, error: String?) {
             (self.entry, self.report, self.error) = (entry, report, error)
         }
     }
 
-    /// Reads every session's result from `folder` (as `batch` wrote them).
+    /// Reads every session's result from `folder` (as `batch` wrote them), with
+    /// its resamples when the run has a bootstrap (a session without them, or
+    /// with an unreadable file, gives its timeline steps no support).
     /// Sessions with neither a result nor a recorded failure make it an error.
     public static func collect(run: StudyRun, folder: String) throws -> [SessionResult] {
         let sessions = (folder as NSString).appendingPathComponent("sessions")
@@ -46,7 +50,9 @@ public enum StudyAnalysis {
                     throw InputError(file: files.json, "was computed with other settings than \(StudyRun.path(in: folder)) "
                                      + "(protocol, seed or tool version); run 'synergy batch' again with the study's settings")
                 }
-                results.append(SessionResult(entry: entry, report: report, error: nil))
+                var result = SessionResult(entry: entry, report: report, error: nil)
+                if run.settings.bootstrap != nil { result.resamples = SessionResamples.read(path: files.resamples) }
+                results.append(result)
             } else if let data = FileManager.default.contents(atPath: files.error),
                       let failure = try? ReportJSON.decode(data) as SessionFailure {
                 results.append(SessionResult(entry: entry, report: nil, error: failure.error))
@@ -83,12 +89,14 @@ public enum StudyAnalysis {
         let names = analysisGroupNames(run.entries)
         var sessions = [StudyReport.Session]()
         var weights = [Matrix?]()
+        var resamples = [[SessionBootstrap.Resample]?]()
         let muscles = results.compactMap(\.report).first?.muscles ?? []
         for (result, name) in zip(results, names) {
             let entry = result.entry
             var session = StudyReport.Session(id: entry.id, subject: entry.subject, group: entry.group, session: entry.session,
                                               analysisGroup: name, path: entry.path)
             var w: Matrix?
+            var resampled: [SessionBootstrap.Resample]?
             if let report = result.report {
                 session.sha256 = report.input.sha256
                 if let reordered = reorder(report, to: muscles) {
@@ -100,6 +108,9 @@ public enum StudyAnalysis {
                     session.r2AtCount = report.count.map { report.ranks[$0 - 1].r2 }
                     session.meanSparseness = report.sparseness.mean
                     w = reordered
+                    if let order = muscleOrder(report, to: muscles) {
+                        resampled = result.resamples?.bootstrapResamples(muscleOrder: order)
+                    }
                 } else {
                     session.error = "\(entry.path): its muscles (\(report.muscles.joined(separator: ", "))) differ from the "
                         + "study's (\(muscles.joined(separator: ", "))); give the manifest a muscles column"
@@ -109,6 +120,7 @@ public enum StudyAnalysis {
             }
             sessions.append(session)
             weights.append(w)
+            resamples.append(resampled)
         }
 
         // Analysis groups in manifest order.
@@ -165,7 +177,8 @@ public enum StudyAnalysis {
             try compare(group, with: reference, clusterings: clusterings, sessions: sessions, comparisons: comparisons,
                         settings: settings)
         }
-        let timelines = try subjectTimelines(sessions: sessions, weights: weights, order: run.entries, settings: settings)
+        let timelines = try subjectTimelines(sessions: sessions, weights: weights, order: run.entries, settings: settings,
+                                             resamples: resamples)
         return StudyReport(
             toolVersion: SynergyAnalysis.toolVersion, manifest: run.manifest, settings: run.settings, muscles: muscles,
             sessions: sessions, groups: groupReports, referenceGroup: reference.name, comparisons: groupComparisons,
@@ -182,15 +195,21 @@ public enum StudyAnalysis {
 
     /// The report's weights (muscles × rank) in `muscles` order, matched by name ignoring case; nil when the sets differ.
     static func reorder(_ report: SynergyReport, to muscles: [String]) -> Matrix? {
-        guard report.muscles.count == muscles.count else { return nil }
-        let lower = report.muscles.map { $0.lowercased() }
-        let order = muscles.compactMap { lower.firstIndex(of: $0.lowercased()) }
-        guard order.count == muscles.count, Set(order).count == muscles.count else { return nil }
+        guard let order = muscleOrder(report, to: muscles) else { return nil }
         var w = Matrix(rows: muscles.count, columns: report.synergies.count)
         for (j, synergy) in report.synergies.enumerated() {
             for (i, source) in order.enumerated() { w[i, j] = synergy.weights[source] }
         }
         return w
+    }
+
+    /// For each of `muscles`, its index among the report's muscles (matched by name ignoring case); nil when the sets differ.
+    static func muscleOrder(_ report: SynergyReport, to muscles: [String]) -> [Int]? {
+        guard report.muscles.count == muscles.count else { return nil }
+        let lower = report.muscles.map { $0.lowercased() }
+        let order = muscles.compactMap { lower.firstIndex(of: $0.lowercased()) }
+        guard order.count == muscles.count, Set(order).count == muscles.count else { return nil }
+        return order
     }
 
     static func distribution(_ counts: [Int]) -> [StudyReport.CountBin] {
@@ -337,8 +356,14 @@ public enum StudyAnalysis {
     }
 
     /// Subjects with two or more sessions, in the manifest's order of time points.
+    /// When both sessions of a step have resamples (`resamples`, parallel to
+    /// `sessions`, W in the study's muscle order) of the same number, each of
+    /// the step's matches, mergings and fractionations gets its support
+    /// (`ComparisonSupport`, resample b of one session paired with resample b of
+    /// the other, whose streams differ).
     static func subjectTimelines(sessions: [StudyReport.Session], weights: [Matrix?], order: [StudyManifest.Entry],
-                                 settings: GroupAnalysisSettings) throws -> [StudyReport.Timeline] {
+                                 settings: GroupAnalysisSettings,
+                                 resamples: [[SessionBootstrap.Resample]?] = []) throws -> [StudyReport.Timeline] {
         var labelOrder = [String: [String]]()
         for entry in order where !(labelOrder[entry.group]?.contains(entry.session) ?? false) {
             labelOrder[entry.group, default: []].append(entry.session)
@@ -364,13 +389,25 @@ public enum StudyAnalysis {
             }
             let steps = try zip(indices, indices.dropFirst()).map { i, j -> StudyReport.TimelineStep in
                 let c = try comparison(i, j)
-                return .init(from: sessions[i].session, to: sessions[j].session, matches: c.matches,
+                var support: ComparisonSupport?
+                if i < resamples.count, j < resamples.count, let a = resamples[i], let b = resamples[j], !a.isEmpty,
+                   a.count == b.count, a.allSatisfy({ $0.weights.columns == weights[i]!.columns }),
+                   b.allSatisfy({ $0.weights.columns == weights[j]!.columns }) {
+                    support = try ComparisonSupport(c, a: a, b: b, threshold: settings.threshold,
+                                                    coefficientMinimum: settings.coefficientMinimum)
+                }
+                var matches = c.matches
+                for index in matches.indices { matches[index].support = support?.matches[index] }
+                return .init(from: sessions[i].session, to: sessions[j].session, matches: matches,
                              unmatchedFrom: c.unmatchedA, unmatchedTo: c.unmatchedB,
-                             merging: c.merging.map {
-                                 .init(b: $0.target, sourcesA: $0.sources, coefficients: $0.coefficients, similarity: $0.similarity)
+                             merging: c.merging.enumerated().map { index, combination in
+                                 .init(b: combination.target, sourcesA: combination.sources, coefficients: combination.coefficients,
+                                       similarity: combination.similarity, support: support?.merging[index])
                              },
-                             fractionation: c.fractionation.map {
-                                 .init(a: $0.target, fractionsB: $0.sources, coefficients: $0.coefficients, similarity: $0.similarity)
+                             fractionation: c.fractionation.enumerated().map { index, combination in
+                                 .init(a: combination.target, fractionsB: combination.sources,
+                                       coefficients: combination.coefficients, similarity: combination.similarity,
+                                       support: support?.fractionation[index])
                              })
             }
             return .init(subject: subject, group: sessions[indices[0]].group, points: points, steps: steps)

@@ -5,8 +5,9 @@ import Foundation
 /// A study's sessions run one by one into an output folder, safely:
 ///
 /// - each session's results (`sessions/ID.json` in the `count` schema, its
-///   activations CSV, and `sessions/ID.key`) are written together, atomically,
-///   the key last;
+///   activations CSV, with `--bootstrap` its resamples `sessions/ID_resamples.json`
+///   (`SessionResamples`), and `sessions/ID.key`) are written together,
+///   atomically, the key last;
 /// - the key is a SHA-256 of everything that decides the result (tool version,
 ///   protocol, seed, max rank, the input's and the events' bytes, row
 ///   overrides), so a re-run skips a session whose key is unchanged and a run
@@ -14,7 +15,10 @@ import Foundation
 /// - a session that fails writes `sessions/ID.error.json` with its one-line
 ///   error instead and does not stop the others;
 /// - `shard` i of N runs every N-th session (i, i + N, …), so shards on several
-///   machines sharing the folder together run each session once.
+///   machines sharing the folder together run each session once;
+/// - with `--bootstrap`, each session draws its own series of resamples
+///   (`bootstrapStream(id:)`), so two sessions' resamples are independent and
+///   the timelines' support pairs independent resamples, as `compare` does.
 public struct StudyBatch: Sendable {
     public var manifest: StudyManifest
     public var settings: StudySettings
@@ -103,7 +107,8 @@ public struct StudyBatch: Sendable {
             let input = sessionInput(for: entry)
             let key = try self.key(for: entry, input: input)
             if let existing = try? String(contentsOfFile: files.key, encoding: .utf8), existing == key,
-               let data = FileManager.default.contents(atPath: files.json), let report = try? SynergyReport.decode(data) {
+               let data = FileManager.default.contents(atPath: files.json), let report = try? SynergyReport.decode(data),
+               settings.bootstrap == nil || FileManager.default.fileExists(atPath: files.resamples) {
                 return SessionOutcome(entry: entry, status: .reused, count: report.count, seconds: seconds(),
                                       warning: ReportTables.iterationCapWarning(report))
             }
@@ -115,6 +120,7 @@ public struct StudyBatch: Sendable {
             let analysis = SynergyAnalysis(envelope: envelope, protocol: settings.protocol, seed: settings.seed, threads: threads)
             let highest = try analysis.highestRank(requested: settings.maxRank)
             var outcome = try analysis.count(maxRank: highest, activationsFile: (files.activations as NSString).lastPathComponent)
+            var resamples: SessionResamples?
             if let plan = settings.bootstrap {
                 let units: ResamplingUnits
                 do {
@@ -124,28 +130,50 @@ public struct StudyBatch: Sendable {
                 } catch let problem as ResamplingUnits.Problem {
                     throw InputError(file: input.path, "--bootstrap: " + problem.description)
                 }
-                _ = try analysis.bootstrap(&outcome, .init(resamples: plan.resamples, units: units), highestRank: highest)
+                let request = SynergyAnalysis.BootstrapRequest(resamples: plan.resamples, units: units,
+                                                               stream: Self.bootstrapStream(id: entry.id))
+                resamples = SessionResamples(try analysis.bootstrap(&outcome, request, highestRank: highest))
             }
             var report = outcome.report
             report.input.path = entry.path
             let csv = ActivationsCSV.render(timeHeader: envelope.timeHeader, time: envelope.time, activations: outcome.activations)
             try? FileManager.default.removeItem(atPath: files.error)
-            try OutputFiles.write([
+            var written = [
                 (files.activations, Data(csv.utf8)), (files.json, try report.jsonData()),
-                (files.figure, Data(SessionFigure.render(report).utf8)), (files.key, Data(key.utf8)),
-            ], removingAbandoned: false)
+                (files.figure, Data(SessionFigure.render(report).utf8)),
+            ]
+            if let resamples {
+                written.append((files.resamples, try ReportJSON.encode(resamples)))
+            } else {
+                try? FileManager.default.removeItem(atPath: files.resamples)
+            }
+            written.append((files.key, Data(key.utf8)))
+            try OutputFiles.write(written, removingAbandoned: false)
             return SessionOutcome(entry: entry, status: .computed, count: report.count, seconds: seconds(),
                                   warning: ReportTables.iterationCapWarning(report))
         } catch {
             // Name the file as the manifest does, so the message is the same from any working directory.
             let message = "\(error)".replacingOccurrences(of: file, with: entry.path)
-            for stale in [files.key, files.json, files.activations, files.figure] {
+            for stale in [files.key, files.json, files.activations, files.figure, files.resamples] {
                 try? FileManager.default.removeItem(atPath: stale)
             }
             let failure = SessionFailure(id: entry.id, error: message)
             try? OutputFiles.write([(files.error, (try? ReportJSON.encode(failure)) ?? Data())], removingAbandoned: false)
             return SessionOutcome(entry: entry, status: .failed(message), count: nil, seconds: seconds(), warning: nil)
         }
+    }
+
+    /// The series of bootstrap resamples of session `id` (`SessionBootstrap.stream`): the
+    /// FNV-1a 64-bit hash of the id's UTF-8 bytes, its top two bits cleared, plus 2, so
+    /// that it depends on the id alone (not on the manifest's order, the shard or the
+    /// jobs), differs between sessions, and is never `compare`'s 0 or 1.
+    public static func bootstrapStream(id: String) -> Int {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in id.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        return Int(hash & 0x3FFF_FFFF_FFFF_FFFF) + 2
     }
 
     /// The session input of a manifest row: the template with the row's file and overrides.
@@ -200,7 +228,50 @@ struct SessionFiles {
     var activations: String { file("_activations.csv") }
     var figure: String { file(".svg") }
     var key: String { file(".key") }
+    var resamples: String { file("_resamples.json") }
     var error: String { file(".error.json") }
+}
+
+/// A session's bootstrap resamples as `batch --bootstrap` keeps them
+/// (`sessions/ID_resamples.json`) for the support of the timelines' steps: for
+/// each resample, its W at the reported rank as one weight vector per synergy
+/// (in the session's muscle order, unit length) and, for each of its synergies,
+/// the full-data synergy matched to it (`SessionBootstrap.Resample.matchedTo`).
+struct SessionResamples: Codable, Equatable {
+    struct Resample: Codable, Equatable {
+        var weights: [[Double]]
+        var matchedTo: [Int]
+    }
+
+    var resamples: [Resample]
+
+    init(_ resamples: [SessionBootstrap.Resample]) {
+        self.resamples = resamples.map { resample in
+            Resample(weights: (0..<resample.weights.columns).map { resample.weights.column($0) }, matchedTo: resample.matchedTo)
+        }
+    }
+
+    /// The resamples for `ComparisonSupport`, rows in the order `muscleOrder` gives
+    /// (study muscle i is the session's muscle `muscleOrder[i]`); only W and the
+    /// matching are kept, so counts, R² and similarities are left empty.
+    func bootstrapResamples(muscleOrder: [Int]) -> [SessionBootstrap.Resample]? {
+        var result = [SessionBootstrap.Resample]()
+        for resample in resamples {
+            guard resample.matchedTo.count == resample.weights.count,
+                  resample.weights.allSatisfy({ vector in muscleOrder.allSatisfy { vector.indices.contains($0) } }) else { return nil }
+            let elements = resample.weights.flatMap { vector in muscleOrder.map { vector[$0] } }
+            result.append(SessionBootstrap.Resample(
+                count: nil, r2: [], firstRank: 0,
+                weights: Matrix(rows: muscleOrder.count, columns: resample.weights.count, elements: elements),
+                matchedTo: resample.matchedTo, similarity: []))
+        }
+        return result
+    }
+
+    static func read(path: String) -> SessionResamples? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? ReportJSON.decode(data)
+    }
 }
 
 /// What a failed session leaves in the output folder.

@@ -440,7 +440,11 @@ private struct StudyPage {
         }
         element("p", class: "caption", "Each subject recorded more than once, session by session. Steps: "
             + "each session against the one before; synergies are numbered from 1 within each session "
-            + "(earlier → later).")
+            + "(earlier → later)."
+            + (report.settings.bootstrap.map {
+                " Support: the share of the \($0.resamples) pairs of resamples (resample b of each session, drawn "
+                    + "independently) showing the same match, merging or fractionation."
+            } ?? ""))
         for timeline in report.timelines {
             lines.append("<div class=\"timeline\" data-subject=\"\(esc(timeline.subject))\">")
             lines.append("<h3>\(esc("\(timeline.subject) (\(timeline.group))"))</h3>")
@@ -508,14 +512,20 @@ private struct StudyPage {
         let combination = { (coefficients: [Double], sources: [Int]) in
             zip(coefficients, sources).map { "\(SVGCanvas.fixed($0, 2))×\($1 + 1)" }.joined(separator: " + ")
         }
+        // With a bootstrap: each instance's support (share of paired resamples showing it).
+        let support = { (value: Double?) in value.map { ", support \(SVGCanvas.fixed($0, 2))" } ?? "" }
         for step in steps {
-            let matches = step.matches.map { "\($0.a + 1)→\($0.b + 1) \(fixed($0.similarity, 2))" }
+            let matches = step.matches.map {
+                "\($0.a + 1)→\($0.b + 1) \(fixed($0.similarity, 2))" + ($0.support.map { " (support \(fixed($0, 2)))" } ?? "")
+            }
             var unmatched: [String] = []
             if !step.unmatchedFrom.isEmpty { unmatched.append("\(step.from): \(numbers(step.unmatchedFrom))") }
             if !step.unmatchedTo.isEmpty { unmatched.append("\(step.to): \(numbers(step.unmatchedTo))") }
-            let merging = step.merging.map { "\($0.b + 1) ≈ \(combination($0.coefficients, $0.sourcesA)) (\(fixed($0.similarity, 2)))" }
+            let merging = step.merging.map {
+                "\($0.b + 1) ≈ \(combination($0.coefficients, $0.sourcesA)) (\(fixed($0.similarity, 2))\(support($0.support)))"
+            }
             let fractions = step.fractionation.map {
-                "\($0.a + 1) ≈ \(combination($0.coefficients, $0.fractionsB)) (\(fixed($0.similarity, 2)))"
+                "\($0.a + 1) ≈ \(combination($0.coefficients, $0.fractionsB)) (\(fixed($0.similarity, 2))\(support($0.support)))"
             }
             let cell = { (items: [String]) in items.isEmpty ? "–" : items.map(SVGCanvas.escaped).joined(separator: "<br/>") }
             lines.append("<tr><td>\(esc("\(step.from) → \(step.to)"))</td><td>\(cell(matches))</td>"
