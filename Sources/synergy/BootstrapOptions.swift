@@ -28,16 +28,4 @@ struct BootstrapOptions: ParsableArguments {
     var plan: BootstrapPlan? {
         bootstrap > 0 ? BootstrapPlan(resamples: bootstrap, blockSeconds: bootstrapBlock ?? 1) : nil
     }
-
-    /// The units of one session's envelope, the error naming its file.
-    static func units(_ envelope: EnvelopeTable, cycles: CycleSettings?, events: GaitEvents?,
-                      plan: BootstrapPlan) throws -> ResamplingUnits {
-        do {
-            return try ResamplingUnits.of(time: envelope.time, cycles: cycles, touchdowns: events?.touchdowns,
-                                          blockSeconds: plan.blockSeconds)
-        } catch let problem as ResamplingUnits.Problem {
-            throw InputError(file: envelope.path, "--bootstrap: " + problem.description
-                             + (events == nil && cycles == nil ? " (--bootstrap-block)" : ""))
-        }
-    }
 }

@@ -15,13 +15,13 @@ struct Count: ParsableCommand {
     @OptionGroup var rankOptions: RankOptions
 
     func run() throws {
-        let (envelope, units) = try session.readEnvelope()
+        let (envelope, events) = try session.readEnvelope()
         var chosen = session.resolvedProtocol
         chosen.criterion = rankOptions.criterion(for: session.source.protocolName)
         let analysis = SynergyAnalysis(envelope: envelope, protocol: chosen, seed: session.seed, threads: session.threads)
         let highest = try analysis.highestRank(requested: rankOptions.maxRank)
         var outcome = try analysis.count(maxRank: highest, activationsFile: session.activationsPath?.name ?? "")
-        try session.bootstrap(&outcome, analysis, units: units, highestRank: highest)
+        try session.bootstrap(&outcome, analysis, events: events, highestRank: highest)
         let rule = Self.describe(chosen.criterion)
         if let count = outcome.report.count {
             try session.present(outcome, envelope: envelope, summary: "\nNumber of synergies: \(count) (\(rule))")

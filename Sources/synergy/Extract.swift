@@ -15,14 +15,14 @@ struct Extract: ParsableCommand {
     }
 
     func run() throws {
-        let (envelope, units) = try session.readEnvelope()
+        let (envelope, events) = try session.readEnvelope()
         guard rank <= envelope.muscles.count else {
             throw InputError(file: envelope.path, "--rank \(rank) is more than its \(envelope.muscles.count) muscles")
         }
         let analysis = SynergyAnalysis(envelope: envelope, protocol: session.resolvedProtocol,
                                        seed: session.seed, threads: session.threads)
         var outcome = try analysis.extract(rank: rank, activationsFile: session.activationsPath?.name ?? "")
-        try session.bootstrap(&outcome, analysis, units: units, highestRank: rank)
+        try session.bootstrap(&outcome, analysis, events: events, highestRank: rank)
         try session.present(outcome, envelope: envelope,
                             summary: "R² at rank \(rank): \(outcome.report.ranks[0].r2)")
     }

@@ -72,20 +72,18 @@ struct SessionOptions: ParsableArguments {
     }
 
     /// The envelope to factorise (read, or preprocessed from the raw recording)
-    /// and, with --bootstrap, the units its resamples draw.
-    func readEnvelope() throws -> (envelope: EnvelopeTable, units: ResamplingUnits?) {
+    /// and, with --bootstrap, the gait events given, which its resamples draw by.
+    func readEnvelope() throws -> (envelope: EnvelopeTable, events: GaitEvents?) {
         let settings = resolvedProtocol.preprocessing
-        guard let plan = bootstrapOptions.plan else { return (try source.sessionInput.envelope(settings: settings), nil) }
-        let (envelope, events) = try source.sessionInput.envelopeAndEvents(settings: settings)
-        let cycles = envelope.preprocessing.map(\.cycles) ?? settings.cycles
-        return (envelope, try BootstrapOptions.units(envelope, cycles: cycles, events: events, plan: plan))
+        guard bootstrapOptions.plan != nil else { return (try source.sessionInput.envelope(settings: settings), nil) }
+        return try source.sessionInput.envelopeAndEvents(settings: settings)
     }
 
     /// With --bootstrap, resamples `outcome`'s envelope and refits (a sweep to `highestRank`, or the one rank).
-    func bootstrap(_ outcome: inout SynergyAnalysis.Outcome, _ analysis: SynergyAnalysis, units: ResamplingUnits?,
+    func bootstrap(_ outcome: inout SynergyAnalysis.Outcome, _ analysis: SynergyAnalysis, events: GaitEvents?,
                    highestRank: Int) throws {
-        guard let units, let plan = bootstrapOptions.plan else { return }
-        _ = try analysis.bootstrap(&outcome, .init(resamples: plan.resamples, units: units), highestRank: highestRank)
+        guard let plan = bootstrapOptions.plan else { return }
+        _ = try analysis.bootstrap(&outcome.report, plan: plan, events: events, highestRank: highestRank)
     }
 
     /// The activations CSV's path beside the JSON, and its name as the JSON records it.

@@ -335,27 +335,13 @@ public struct ComparisonAnalysis: Sendable {
     private func resample(_ side: LoadedSide, _ report: inout SynergyReport, plan: BootstrapPlan,
                           stream: Int) throws -> [SessionBootstrap.Resample] {
         guard let envelope = side.envelope else { preconditionFailure("a bootstrap side always has an envelope") }
-        let units: ResamplingUnits
-        do {
-            units = try ResamplingUnits.of(time: envelope.time, cycles: side.cycles, touchdowns: side.events?.touchdowns,
-                                           blockSeconds: plan.blockSeconds)
-        } catch let problem as ResamplingUnits.Problem {
-            throw InputError(file: side.path, problem.description)
-        }
-        let analysis = SynergyAnalysis(envelope: envelope, protocol: `protocol`, seed: seed, threads: threads)
-        var outcome = SynergyAnalysis.Outcome(report: report, activations: side.activations ?? Matrix(rows: 0, columns: 0))
-        let resamples = try analysis.bootstrap(&outcome, .init(resamples: plan.resamples, units: units, stream: stream),
-                                               highestRank: side.highestRank)
-        report = outcome.report
-        return resamples
+        return try SynergyAnalysis(envelope: envelope, protocol: `protocol`, seed: seed, threads: threads)
+            .bootstrap(&report, plan: plan, events: side.events, highestRank: side.highestRank, stream: stream)
     }
 
     // MARK: - Helpers
 
-    static func weights(_ report: SynergyReport) -> Matrix {
-        Matrix(rows: report.muscles.count, columns: report.synergies.count,
-               elements: report.synergies.flatMap(\.weights))
-    }
+    static func weights(_ report: SynergyReport) -> Matrix { report.weightMatrix }
 
     static func missing(from common: [String], _ muscles: [String]) -> [String] {
         muscles.filter { name in !common.contains { $0.caseInsensitiveCompare(name) == .orderedSame } }

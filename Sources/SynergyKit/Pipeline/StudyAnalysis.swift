@@ -396,19 +396,10 @@ public enum StudyAnalysis {
                     support = try ComparisonSupport(c, a: a, b: b, threshold: settings.threshold,
                                                     coefficientMinimum: settings.coefficientMinimum)
                 }
-                var matches = c.matches
-                for index in matches.indices { matches[index].support = support?.matches[index] }
-                return .init(from: sessions[i].session, to: sessions[j].session, matches: matches,
-                             unmatchedFrom: c.unmatchedA, unmatchedTo: c.unmatchedB,
-                             merging: c.merging.enumerated().map { index, combination in
-                                 .init(b: combination.target, sourcesA: combination.sources, coefficients: combination.coefficients,
-                                       similarity: combination.similarity, support: support?.merging[index])
-                             },
-                             fractionation: c.fractionation.enumerated().map { index, combination in
-                                 .init(a: combination.target, fractionsB: combination.sources,
-                                       coefficients: combination.coefficients, similarity: combination.similarity,
-                                       support: support?.fractionation[index])
-                             })
+                let instances = ComparisonReport.instances(c, support: support)
+                return .init(from: sessions[i].session, to: sessions[j].session, matches: instances.matches,
+                             unmatchedFrom: c.unmatchedA, unmatchedTo: c.unmatchedB, merging: instances.merging,
+                             fractionation: instances.fractionation)
             }
             return .init(subject: subject, group: sessions[indices[0]].group, points: points, steps: steps)
         }

@@ -122,17 +122,9 @@ public struct StudyBatch: Sendable {
             var outcome = try analysis.count(maxRank: highest, activationsFile: (files.activations as NSString).lastPathComponent)
             var resamples: SessionResamples?
             if let plan = settings.bootstrap {
-                let units: ResamplingUnits
-                do {
-                    units = try ResamplingUnits.of(time: envelope.time,
-                                                   cycles: envelope.preprocessing?.cycles ?? settings.protocol.preprocessing.cycles,
-                                                   touchdowns: events?.touchdowns, blockSeconds: plan.blockSeconds)
-                } catch let problem as ResamplingUnits.Problem {
-                    throw InputError(file: input.path, "--bootstrap: " + problem.description)
-                }
-                let request = SynergyAnalysis.BootstrapRequest(resamples: plan.resamples, units: units,
-                                                               stream: Self.bootstrapStream(id: entry.id))
-                resamples = SessionResamples(try analysis.bootstrap(&outcome, request, highestRank: highest))
+                resamples = SessionResamples(try analysis.bootstrap(&outcome.report, plan: plan, events: events,
+                                                                    highestRank: highest,
+                                                                    stream: Self.bootstrapStream(id: entry.id)))
             }
             var report = outcome.report
             report.input.path = entry.path

@@ -54,34 +54,31 @@ public struct SynergyAnalysis: Sendable {
         return outcome(command: "count", fits: fits, count: count, reported: reported, activationsFile: activationsFile)
     }
 
-    /// A bootstrap of a `count` or `extract` outcome: how many resamples, of which
-    /// units, and which independent series of resamples (`SessionBootstrap.stream`).
-    public struct BootstrapRequest: Sendable {
-        public var resamples: Int
-        public var units: ResamplingUnits
-        public var stream: Int
-
-        public init(resamples: Int, units: ResamplingUnits, stream: Int = 0) {
-            (self.resamples, self.units, self.stream) = (resamples, units, stream)
+    /// Resamples the envelope `plan.resamples` times and refits each resample as
+    /// `report` was fitted (a sweep to `highestRank` for `count`, the one rank for
+    /// `extract`); sets `report.bootstrap` and returns the resamples. The units are
+    /// gait cycles when they are known (the envelope holds whole cycles, as its
+    /// preprocessing or else the protocol says, or `events` are given), else
+    /// blocks of `plan.blockSeconds`; `stream` is `SessionBootstrap.stream`.
+    /// Errors name the envelope's file.
+    public func bootstrap(_ report: inout SynergyReport, plan: BootstrapPlan, events: GaitEvents?, highestRank: Int,
+                          stream: Int = 0) throws -> [SessionBootstrap.Resample] {
+        let units: ResamplingUnits
+        do {
+            units = try ResamplingUnits.of(time: envelope.time,
+                                           cycles: envelope.preprocessing.map(\.cycles) ?? `protocol`.preprocessing.cycles,
+                                           touchdowns: events?.touchdowns, blockSeconds: plan.blockSeconds)
+        } catch let problem as ResamplingUnits.Problem {
+            throw InputError(file: envelope.path, "bootstrap: " + problem.description)
         }
-    }
-
-    /// Resamples the envelope as `request` says and refits each resample as
-    /// `outcome` was fitted (a sweep to `highestRank` for `count`, the one rank
-    /// for `extract`); sets the report's `bootstrap` and returns the resamples.
-    public func bootstrap(_ outcome: inout Outcome, _ request: BootstrapRequest,
-                          highestRank: Int) throws -> [SessionBootstrap.Resample] {
-        let report = outcome.report
         let sweep = report.command == "count"
         let run = SessionBootstrap(
-            data: envelope.data, units: request.units, protocol: `protocol`, highestRank: sweep ? highestRank : report.rank,
-            reportedRank: report.rank, count: report.count,
-            weights: Matrix(rows: report.muscles.count, columns: report.synergies.count,
-                            elements: report.synergies.flatMap(\.weights)),
-            sweep: sweep, resamples: request.resamples, seed: seed, stream: request.stream, threads: threads)
+            data: envelope.data, units: units, protocol: `protocol`, highestRank: sweep ? highestRank : report.rank,
+            reportedRank: report.rank, count: report.count, weights: report.weightMatrix, sweep: sweep,
+            resamples: plan.resamples, seed: seed, stream: stream, threads: threads)
         do {
             let resamples = try run.run()
-            outcome.report.bootstrap = BootstrapSummary(resamples, units: request.units, sweep: sweep)
+            report.bootstrap = BootstrapSummary(resamples, units: units, sweep: sweep)
             return resamples
         } catch let problem as SessionBootstrap.FitProblem {
             throw InputError(file: envelope.path, "bootstrap resample \(problem.resample + 1): the "

@@ -99,24 +99,32 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
             let u = Self.unit(synergy.weights)
             return unitB.map { v in zip(u, v).reduce(0) { $0 + $1.0 * $1.1 } }
         }
-        matches = comparison.matches.enumerated().map { index, match in
+        (matches, merging, fractionation) = Self.instances(comparison, support: support)
+        unmatchedA = comparison.unmatchedA
+        unmatchedB = comparison.unmatchedB
+        mergingIndexB = comparison.mergingIndexB
+        fractionationIndexA = comparison.fractionationIndexA
+        self.crossFit = crossFit
+    }
+
+    /// A comparison's matches, merging and fractionation as reports write them,
+    /// each with its support when `support` is given (a bootstrap).
+    public static func instances(_ comparison: SynergyComparison, support: ComparisonSupport?)
+        -> (matches: [SynergyComparison.Match], merging: [Merging], fractionation: [Fractionation]) {
+        let matches = comparison.matches.enumerated().map { index, match in
             var match = match
             match.support = support?.matches[index]
             return match
         }
-        unmatchedA = comparison.unmatchedA
-        unmatchedB = comparison.unmatchedB
-        merging = comparison.merging.enumerated().map { index, combination in
+        let merging = comparison.merging.enumerated().map { index, combination in
             Merging(b: combination.target, sourcesA: combination.sources, coefficients: combination.coefficients,
                     similarity: combination.similarity, support: support?.merging[index])
         }
-        fractionation = comparison.fractionation.enumerated().map { index, combination in
+        let fractionation = comparison.fractionation.enumerated().map { index, combination in
             Fractionation(a: combination.target, fractionsB: combination.sources, coefficients: combination.coefficients,
                           similarity: combination.similarity, support: support?.fractionation[index])
         }
-        mergingIndexB = comparison.mergingIndexB
-        fractionationIndexA = comparison.fractionationIndexA
-        self.crossFit = crossFit
+        return (matches, merging, fractionation)
     }
 
     private static func unit(_ w: [Double]) -> [Double] {

@@ -103,6 +103,11 @@ public struct SynergyReport: Codable, Sendable, Equatable {
         try container.encodeIfPresent(bootstrap, forKey: .bootstrap)
     }
 
+    /// W of the reported rank: muscles × synergies, unit columns.
+    public var weightMatrix: Matrix {
+        Matrix(rows: muscles.count, columns: synergies.count, elements: synergies.flatMap(\.weights))
+    }
+
     /// Deterministic JSON: sorted keys, snake_case names, pretty-printed.
     public func jsonData() throws -> Data { try ReportJSON.encode(self) }
 
