@@ -53,7 +53,7 @@ let package = Package(
 // SYNERGY_FUZZ=1, as they build only with --sanitize=fuzzer, which supplies main.
 if Context.environment["SYNERGY_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzSupport", dependencies: ["SynergyKit"], path: "Fuzz/Support"))
-    for reader in ["CSV", "C3D", "Events", "Manifest"] {
+    for reader in ["CSV", "C3D", "Events", "Manifest", "Delsys", "Nexus", "Noraxon", "EDF", "BTS"] {
         package.targets.append(.executableTarget(name: "Fuzz\(reader)", dependencies: ["FuzzSupport", "SynergyKit"],
                                                  path: "Fuzz/\(reader)"))
     }

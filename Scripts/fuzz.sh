@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzes the input readers with libFuzzer under AddressSanitizer.
 #
-#   Scripts/fuzz.sh SECONDS [csv|c3d|events|manifest ...]
+#   Scripts/fuzz.sh SECONDS [csv|c3d|events|manifest|delsys|nexus|noraxon|edf|bts ...]
 #
-# Runs each target (all four by default) for SECONDS. Targets are built into
+# Runs each target (all nine by default) for SECONDS. Targets are built into
 # .build-fuzz with SYNERGY_FUZZ=1 (see Package.swift). Each starts from the
 # corpus it grew before (.build-fuzz/corpus/TARGET), the repository's files of
 # its kind as seeds, and the committed regression inputs
@@ -15,18 +15,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds=${1:?usage: Scripts/fuzz.sh SECONDS [csv|c3d|events|manifest ...]}
+seconds=${1:?usage: Scripts/fuzz.sh SECONDS [csv|c3d|events|manifest|delsys|nexus|noraxon|edf|bts ...]}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(csv c3d events manifest)
+[ ${#targets[@]} -gt 0 ] || targets=(csv c3d events manifest delsys nexus noraxon edf bts)
 
-declare -A product=([csv]=FuzzCSV [c3d]=FuzzC3D [events]=FuzzEvents [manifest]=FuzzManifest)
+declare -A product=([csv]=FuzzCSV [c3d]=FuzzC3D [events]=FuzzEvents [manifest]=FuzzManifest
+                   [delsys]=FuzzDelsys [nexus]=FuzzNexus [noraxon]=FuzzNoraxon [edf]=FuzzEDF [bts]=FuzzBTS)
 # Longest input each target is given: a few blocks of a C3D file, a few hundred CSV rows.
-declare -A max_len=([csv]=16384 [c3d]=16384 [events]=4096 [manifest]=4096)
+declare -A max_len=([csv]=16384 [c3d]=16384 [events]=4096 [manifest]=4096
+                   [delsys]=16384 [nexus]=16384 [noraxon]=16384 [edf]=16384 [bts]=16384)
 
 build=.build-fuzz
 for target in "${targets[@]}"; do
-    [ -n "${product[$target]:-}" ] || { echo "fuzz: unknown target '$target' (csv, c3d, events, manifest)" >&2; exit 2; }
+    [ -n "${product[$target]:-}" ] || { echo "fuzz: unknown target '$target' (${!product[*]})" >&2; exit 2; }
 done
 
 # Seeds: every file of the target's kind in the repository, large ones cut to max_len.
@@ -37,6 +39,11 @@ seed_files() {
         c3d) find Datasets Tests -name '*.c3d' ;;
         events) find Datasets Tests -name 'CYCLES*.csv' -o -path '*/events/*.csv' ;;
         manifest) find Datasets Tests -name 'study*.csv' -o -path '*/manifest/*' -type f ;;
+        delsys) find Datasets Tests -path '*delsys*' -type f -not -name 'LICENSE*' ;;
+        nexus) find Datasets Tests -path '*nexus*' -type f -not -name 'LICENSE*' ;;
+        noraxon) find Datasets Tests -path '*noraxon*' -type f -not -name 'LICENSE*' ;;
+        edf) find Datasets Tests -iname '*.edf' -o -iname '*.bdf' ;;
+        bts) find Datasets Tests -iname '*.emt' ;;
     esac
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import SynergyKit
 
 /// What every fuzz target checks of a reader: bad bytes are refused by an
@@ -23,5 +24,28 @@ public enum FuzzOracle {
     /// The fuzzer's input as bytes.
     public static func bytes(_ start: UnsafePointer<UInt8>, _ count: Int) -> [UInt8] {
         Array(UnsafeBufferPointer(start: start, count: count))
+    }
+}
+
+extension FuzzOracle {
+    /// The bytes as a recording in `format` (and their detected format, which
+    /// must not trap), then as EMG at the file's rate and resampled to 1 kHz,
+    /// then the file's events as gait events of either side.
+    public static func readLabRecording(_ bytes: [UInt8], format: RecordingFormat) {
+        let data = Data(bytes)
+        _ = RecordingFormat.detect(data, path: path)
+        expectInputErrorOrSuccess {
+            let lab = try LabRecording.parse(data, path: path, format: format)
+            for rate in [nil, 1000.0] as [Double?] {
+                expectInputErrorOrSuccess {
+                    let recording = try lab.emgRecording(resampleTo: rate)
+                    for context in [nil, "Right", "Left"] {
+                        expectInputErrorOrSuccess {
+                            _ = try GaitEventsSource.parse(context.map { "file:\($0)" } ?? "file").events(for: recording)
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -45,7 +45,8 @@ struct Batch: ParsableCommand {
 
     @OptionGroup var preprocessingOptions: PreprocessingOptions
 
-    @Option(help: ArgumentHelp("Gait events for rows without an events entry: c3d (the recording's own events).",
+    @Option(help: ArgumentHelp("Gait events for rows without an events entry: c3d, nexus, edf, bdf or file "
+                               + "(the recording's own events), with an optional :CONTEXT.",
                                valueName: "source"))
     var events: String?
 

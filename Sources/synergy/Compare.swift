@@ -26,8 +26,9 @@ struct Compare: ParsableCommand {
 
     @OptionGroup var preprocessingOptions: PreprocessingOptions
 
-    @Option(help: ArgumentHelp("Gait events of A: a CSV of touchdown (and lift-off) times in seconds, or c3d / "
-                               + "c3d:CONTEXT for the file's events.", valueName: "source"))
+    @Option(help: ArgumentHelp("Gait events of A: a CSV of touchdown (and lift-off) times in seconds, or the "
+                               + "file's own events: c3d, nexus, edf, bdf or file, with an optional :CONTEXT.",
+                               valueName: "source"))
     var eventsA: String?
 
     @Option(help: ArgumentHelp("Gait events of B, as --events-a.", valueName: "source"))

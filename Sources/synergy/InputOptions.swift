@@ -12,8 +12,18 @@ struct PreprocessingOptions: ParsableArguments {
             help: "cheung2020 or santuz; each option below defaults to the protocol's value.")
     var protocolName: SynergyProtocol.Name = .cheung2020
 
+    @Option(help: ArgumentHelp("The recording's format, when detection from its content should be overruled: "
+                               + "csv, c3d, delsys_emgworks, delsys_discover, nexus_csv, noraxon_csv, edf, bdf, bts_emt.",
+                               valueName: "name"))
+    var format: RecordingFormat?
+
     @Option(help: "Sample rate in Hz of a raw CSV without a time column.")
     var sampleRate: Double?
+
+    @Option(help: ArgumentHelp("Bring every channel to this rate (polyphase resampling with an anti-aliasing filter, "
+                               + "as scipy.signal.resample_poly); needed when the EMG channels differ in rate.",
+                               valueName: "hz"))
+    var resample: Double?
 
     @Option(help: ArgumentHelp("Channels to use, in order, by name (case-insensitive), e.g. TA,MG,SOL.",
                                valueName: "names"))
@@ -23,10 +33,10 @@ struct PreprocessingOptions: ParsableArguments {
                                valueName: "old=new"))
     var rename: [String] = []
 
-    @Option(help: "With events from a C3D file: the label of touchdown events.")
+    @Option(help: "With the file's own events: the label of touchdown events.")
     var touchdownLabel = "Foot Strike"
 
-    @Option(help: "With events from a C3D file: the label of lift-off events.")
+    @Option(help: "With the file's own events: the label of lift-off events.")
     var liftoffLabel = "Foot Off"
 
     @Option(help: "Filter design for both filters: fir (cheung2020) or butterworth (santuz).")
@@ -62,6 +72,7 @@ struct PreprocessingOptions: ParsableArguments {
                                   + "(compare); --normalise takes unit_variance, trial_maximum or none")
         }
         if let sampleRate, !(sampleRate > 0 && sampleRate.isFinite) { throw ValidationError("--sample-rate must be positive") }
+        if let resample, !(resample > 0 && resample.isFinite) { throw ValidationError("--resample must be positive") }
         for (flag, value) in [("--high-pass", highPass), ("--low-pass", lowPass), ("--bin-width", binWidth)] {
             if let value, !(value >= 0 && value.isFinite) { throw ValidationError("\(flag) must be 0 or positive") }
         }
@@ -77,6 +88,8 @@ struct PreprocessingOptions: ParsableArguments {
         guard input == .envelope else { return }
         var given = others
         if sampleRate != nil { given.append("--sample-rate") }
+        if format != nil { given.append("--format") }
+        if resample != nil { given.append("--resample") }
         if !rename.isEmpty { given.append("--rename") }
         if filter != nil || highPass != nil || lowPass != nil || filterOrder != nil || firTaps != nil || edgePadding != nil {
             given.append("filter options")
@@ -131,6 +144,8 @@ struct PreprocessingOptions: ParsableArguments {
     func sessionInput(path: String, events: String?) -> SessionInput {
         var session = SessionInput(path: path, kind: input)
         session.sampleRate = sampleRate
+        session.format = format
+        session.resampleTo = resample
         session.muscles = muscles.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         session.renames = (try? parsedRenames()) ?? []
         session.events = events.map { GaitEventsSource.parse($0, touchdown: touchdownLabel, liftoff: liftoffLabel) }
@@ -146,8 +161,9 @@ struct InputOptions: ParsableArguments {
 
     @OptionGroup var preprocessingOptions: PreprocessingOptions
 
-    @Option(help: ArgumentHelp("Gait events: a CSV of touchdown (and lift-off) times in seconds, or c3d / c3d:CONTEXT "
-                               + "for the file's 'Foot Strike'/'Foot Off' events.", valueName: "source"))
+    @Option(help: ArgumentHelp("Gait events: a CSV of touchdown (and lift-off) times in seconds, or the file's own "
+                               + "'Foot Strike'/'Foot Off' events: c3d, nexus, edf, bdf or file, each with an optional "
+                               + ":CONTEXT (e.g. c3d:Right).", valueName: "source"))
     var events: String?
 
     @Option(parsing: .upToNextOption,
@@ -180,6 +196,7 @@ struct InputOptions: ParsableArguments {
 }
 
 extension SessionInput.Kind: ExpressibleByArgument {}
+extension RecordingFormat: ExpressibleByArgument {}
 extension FilterStep.Design: ExpressibleByArgument {}
 extension EdgePadding: ExpressibleByArgument {}
 

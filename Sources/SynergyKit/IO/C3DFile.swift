@@ -90,7 +90,7 @@ public struct C3DFile: Sendable, Equatable {
         try bytes.withUnsafeBytes { try parse(bytes: $0, path: path) }
     }
 
-    private static func parse(bytes: UnsafeRawBufferPointer, path: String) throws -> C3DFile {
+    static func parse(bytes: UnsafeRawBufferPointer, path: String) throws -> C3DFile {
         guard bytes.count >= 512 else {
             throw InputError(file: path, "is truncated or not a C3D file: \(bytes.count) bytes, "
                              + "less than the 512-byte header")

@@ -31,6 +31,7 @@ extension EMGRecording {
         }
         copy.channelNames = indices.map { channelNames[$0] }
         copy.channels = indices.map { channels[$0] }
+        if units.count == channelNames.count { copy.units = indices.map { units[$0] } }
         return copy
     }
 }

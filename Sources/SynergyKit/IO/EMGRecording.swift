@@ -1,5 +1,6 @@
 /// A raw multichannel EMG recording as read from a file: uniformly sampled
-/// channels with their names, and any events the file itself carries (C3D).
+/// channels with their names, and any events the file itself carries (C3D,
+/// Nexus, EDF+). `LabRecording.emgRecording` makes one from any format.
 public struct EMGRecording: Sendable, Equatable {
     /// The path as the user gave it (names the source in messages).
     public var path: String
@@ -14,6 +15,12 @@ public struct EMGRecording: Sendable, Equatable {
     public var channels: [[Double]]
     /// Events found in the file, in time order (empty for CSV).
     public var events: [RecordingEvent]
+    /// The format the file was read in.
+    public var format: RecordingFormat = .csv
+    /// Each channel's unit as the file gives it (empty when it gives none).
+    public var units: [String] = []
+    /// What reading noticed that a user should know (dropped samples, resampling), one sentence each.
+    public var warnings: [String] = []
 
     public init(path: String, sha256: String, channelNames: [String], sampleRate: Double, startTime: Double,
                 channels: [[Double]], events: [RecordingEvent] = []) {

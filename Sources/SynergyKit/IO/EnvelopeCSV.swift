@@ -12,10 +12,15 @@ public struct EnvelopeTable: Sendable, Equatable {
     public var muscles: [String]
     /// D, muscles × samples.
     public var data: Matrix
-    /// What the file held: "envelope", or the raw format it was preprocessed from ("raw_csv", "c3d").
+    /// What the file held: "envelope", or the raw format it was preprocessed
+    /// from (`RecordingFormat.reportName`: "raw_csv", "c3d", "edf", …).
     public var format: String = "envelope"
     /// The preprocessing that made it from a raw recording, defaults resolved (nil for an envelope file).
     public var preprocessing: PreprocessingSettings?
+    /// The raw channels' units as the file gave them (empty when it gave none).
+    public var units: [String] = []
+    /// What reading the raw file noticed (`EMGRecording.warnings`).
+    public var warnings: [String] = []
 }
 
 /// Reads envelope CSV files: a header row, a first column of time or sample

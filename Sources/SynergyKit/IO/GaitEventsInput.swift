@@ -10,15 +10,25 @@ public enum GaitEventsSource: Sendable, Equatable {
     /// context ("Right", "Left"; nil: whichever single context the file has).
     case recording(touchdown: String, liftoff: String, context: String?)
 
-    /// Parses the `--events` flag: `c3d`, `c3d:CONTEXT`, or a CSV path; the
-    /// file's events are matched by these labels (Vicon's defaults).
+    /// The words `--events` takes for the recording's own events: a C3D EVENT
+    /// group, a Nexus CSV's `Events` section, EDF+/BDF+ annotations; `file`
+    /// stands for any of them.
+    public static let recordingEventWords = ["c3d", "nexus", "edf", "bdf", "file"]
+
+    /// True when `text` is one of `recordingEventWords`, alone or with `:CONTEXT`.
+    public static func namesRecordingEvents(_ text: String) -> Bool {
+        let word = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)[0].lowercased()
+        return recordingEventWords.contains(word)
+    }
+
+    /// Parses the `--events` flag: `c3d`, `nexus`, `edf`, `bdf` or `file`,
+    /// each optionally `:CONTEXT`, or a CSV path; the file's events are
+    /// matched by these labels (Vicon's defaults).
     public static func parse(_ text: String, touchdown: String = "Foot Strike",
                              liftoff: String = "Foot Off") -> GaitEventsSource {
-        if text.lowercased() == "c3d" { return .recording(touchdown: touchdown, liftoff: liftoff, context: nil) }
-        if text.lowercased().hasPrefix("c3d:") {
-            return .recording(touchdown: touchdown, liftoff: liftoff, context: String(text.dropFirst(4)))
-        }
-        return .csv(path: text)
+        guard namesRecordingEvents(text) else { return .csv(path: text) }
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        return .recording(touchdown: touchdown, liftoff: liftoff, context: parts.count == 2 ? String(parts[1]) : nil)
     }
 
     /// The events for `recording`, checked against its time span and, when the
@@ -64,7 +74,7 @@ public enum GaitEventsSource: Sendable, Equatable {
         } else {
             guard contexts.count == 1 else {
                 throw InputError(file: recording.path, "'\(touchdown)' events in several contexts "
-                                 + "(\(contexts.joined(separator: ", "))); choose one with --events c3d:CONTEXT")
+                                 + "(\(contexts.joined(separator: ", "))); choose one with --events \(recording.format.eventsWord):CONTEXT")
             }
             chosen = contexts[0]
         }
@@ -96,5 +106,18 @@ public enum GaitEventsCSV {
         }
         guard table.rowCount > 0 else { throw InputError(file: path, "has a header but no events") }
         return GaitEvents(touchdowns: table.columns[0], liftoffs: table.header.count == 2 ? table.columns[1] : nil)
+    }
+}
+
+extension RecordingFormat {
+    /// The `--events` word for this format's own events.
+    var eventsWord: String {
+        switch self {
+        case .c3d: "c3d"
+        case .nexusCSV: "nexus"
+        case .edf: "edf"
+        case .bdf: "bdf"
+        default: "file"
+        }
     }
 }

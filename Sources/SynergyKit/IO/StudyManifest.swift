@@ -60,7 +60,7 @@ public struct StudyManifest: Sendable, Equatable {
             guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), !isFolder.boolValue else {
                 throw InputError(file: path, line: entry.line, column: "path", "no such file: \(entry.path)")
             }
-            if let events = entry.events, !events.lowercased().hasPrefix("c3d") {
+            if let events = entry.events, !GaitEventsSource.namesRecordingEvents(events) {
                 guard FileManager.default.fileExists(atPath: manifest.resolve(events)) else {
                     throw InputError(file: path, line: entry.line, column: "events", "no such file: \(events)")
                 }

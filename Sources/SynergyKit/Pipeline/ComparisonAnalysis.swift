@@ -267,8 +267,8 @@ public struct ComparisonAnalysis: Sendable {
             }
             side.envelope = EnvelopeTable(path: side.path, sha256: side.sha256, timeHeader: envelope.timeHeader,
                                           time: envelope.time, muscles: envelope.muscles, data: envelope.data,
-                                          format: side.path.lowercased().hasSuffix(".c3d") ? "c3d" : "raw_csv",
-                                          preprocessing: settings)
+                                          format: recording.format.reportName, preprocessing: settings,
+                                          units: recording.units, warnings: recording.warnings)
         }
         try finish(&a, continuous[0])
         try finish(&b, continuous[1])

@@ -15,6 +15,11 @@ public struct SessionInput: Sendable {
     public var kind: Kind
     /// Sample rate for a raw CSV without a time column.
     public var sampleRate: Double?
+    /// The file's format; nil: detected from its content (`RecordingFormat.detect`).
+    public var format: RecordingFormat?
+    /// Bring every channel to this rate (Hz) with an anti-aliasing filter; nil:
+    /// the channels must share one rate.
+    public var resampleTo: Double?
     /// Channels to keep, in order (nil: all).
     public var muscles: [String]?
     public var renames: [(old: String, new: String)] = []
@@ -28,17 +33,11 @@ public struct SessionInput: Sendable {
         self.kind = kind
     }
 
-    /// The raw recording with renames and channel selection applied.
+    /// The raw recording with renames, channel selection and resampling applied
+    /// (`LabRecording.emgRecording`).
     public func recording(at path: String) throws -> EMGRecording {
-        var recording: EMGRecording
-        if path.lowercased().hasSuffix(".c3d") {
-            guard sampleRate == nil else { throw InputError(file: path, "--sample-rate applies to CSV files only") }
-            recording = try C3DFile.read(path: path).recording
-        } else {
-            recording = try RawEMGCSV.read(path: path, options: .init(sampleRate: sampleRate))
-        }
-        if !renames.isEmpty { recording = try recording.renaming(renames) }
-        if let muscles { recording = try recording.selecting(muscles) }
+        let recording = try LabRecording.read(path: path, format: format, sampleRate: sampleRate)
+            .emgRecording(names: muscles, renames: renames, resampleTo: resampleTo)
         guard recording.channels.count >= 2 else {
             throw InputError(file: path, "has \(recording.channels.count) channel(s); synergies need at least 2 muscles")
         }
@@ -80,8 +79,8 @@ public struct SessionInput: Sendable {
             let events = withEvents ? try self.events?.events(for: recording, cycles: resolved.cycles) : nil
             return (EnvelopeTable(path: path, sha256: recording.sha256, timeHeader: envelope.timeHeader,
                                   time: envelope.time, muscles: envelope.muscles, data: envelope.data,
-                                  format: path.lowercased().hasSuffix(".c3d") ? "c3d" : "raw_csv",
-                                  preprocessing: resolved), events)
+                                  format: recording.format.reportName, preprocessing: resolved,
+                                  units: recording.units, warnings: recording.warnings), events)
         }
     }
 

@@ -175,7 +175,7 @@ public struct StudyBatch: Sendable {
         if let muscles = entry.muscles { input.muscles = muscles }
         if let rate = entry.sampleRate { input.sampleRate = rate }
         if let events = entry.events ?? defaultEvents {
-            let isRecording = events.lowercased().hasPrefix("c3d")
+            let isRecording = GaitEventsSource.namesRecordingEvents(events)
             input.events = GaitEventsSource.parse(isRecording ? events : manifest.resolve(events),
                                                   touchdown: touchdownLabel, liftoff: liftoffLabel)
         }
@@ -194,6 +194,9 @@ public struct StudyBatch: Sendable {
             var renames: [String]
             var sampleRate: Double?
             var labels: [String]
+            /// Absent unless given, so sessions read as before keep their keys.
+            var format: String?
+            var resample: Double?
         }
         let inputBytes = try FileInput.contents(of: input.path)
         var eventsSha: String?
@@ -206,7 +209,8 @@ public struct StudyBatch: Sendable {
         let material = Material(
             toolVersion: SynergyAnalysis.toolVersion, settings: settings, inputSha256: FileInput.sha256(inputBytes),
             eventsSha256: eventsSha, events: eventsText, muscles: input.muscles, renames: input.renames.map { "\($0.old)=\($0.new)" },
-            sampleRate: input.sampleRate, labels: [touchdownLabel, liftoffLabel])
+            sampleRate: input.sampleRate, labels: [touchdownLabel, liftoffLabel], format: input.format?.rawValue,
+            resample: input.resampleTo)
         return FileInput.sha256(try ReportJSON.encode(material))
     }
 }

@@ -118,7 +118,9 @@ public struct SynergyAnalysis: Sendable {
         if let preprocessing = envelope.preprocessing { applied.preprocessing = preprocessing }
         let report = SynergyReport(
             toolVersion: Self.toolVersion, command: command,
-            input: .init(path: envelope.path, sha256: envelope.sha256, format: envelope.format, samples: envelope.time.count),
+            input: .init(path: envelope.path, sha256: envelope.sha256, format: envelope.format, samples: envelope.time.count,
+                         units: envelope.units.allSatisfy(\.isEmpty) ? nil : envelope.units,
+                         warnings: envelope.warnings.isEmpty ? nil : envelope.warnings),
             protocol: applied, seed: seed, muscles: envelope.muscles, ranks: ranks, count: count,
             rank: reported.rank, synergies: (0..<weights.columns).map { .init(weights: weights.column($0)) },
             activationsCsv: activationsFile)

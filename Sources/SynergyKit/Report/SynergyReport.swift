@@ -8,6 +8,10 @@ public struct SynergyReport: Codable, Sendable, Equatable {
         public var sha256: String
         public var format: String
         public var samples: Int
+        /// Each muscle's unit as the raw file gives it (absent when it gives none).
+        public var units: [String]? = nil
+        /// What reading the raw file noticed: dropped samples, resampling (absent when nothing).
+        public var warnings: [String]? = nil
     }
 
     /// One rank of the sweep (for `extract`, the one rank asked for).
