@@ -96,11 +96,12 @@ struct Simulate: ParsableCommand {
     @Option(help: "With --study: variability of each subject's synergy weights around the group's (relative SD).")
     var subjectVariability = 0.1
 
-    @Option(help: ArgumentHelp("Which recordings to write: both, csv or c3d (default: both; c3d with --study; a long "
-                               + "recording is far smaller as C3D)."))
+    @Option(help: ArgumentHelp("Which recordings to write: both, csv, c3d or nexus (a Vicon Nexus CSV export as "
+                               + "PREFIX.csv, with the events) (default: both; c3d with --study; a long recording is far "
+                               + "smaller as C3D)."))
     var format: Format?
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case both, csv, c3d }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case both, csv, c3d, nexus }
 
     private var settings: SimulationSettings {
         var s = SimulationSettings()
@@ -216,7 +217,7 @@ struct Simulate: ParsableCommand {
             let name = "\(session.subject)_\(session.session)"
             try OutputFiles.write(try sessionFiles(session.recording, prefix: (output as NSString).appendingPathComponent(name),
                                                    format: chosen, noteDroppedEvents: false))
-            let file = name + (chosen == .csv ? ".csv" : ".c3d")
+            let file = name + (chosen == .csv || chosen == .nexus ? ".csv" : ".c3d")
             manifest += "\(session.subject),\(session.group),\(session.session),\(file),\(name)_events.csv\n"
         }
         let truth = StudyTruth(
@@ -258,7 +259,12 @@ struct Simulate: ParsableCommand {
         var recording = simulated.recording
         recording.path = paths.c3d
         var files = [(path: String, contents: Data)]()
-        if format != .c3d {
+        if format == .nexus {
+            var nexus = recording
+            nexus.path = paths.csv
+            files.append((paths.csv, try NexusCSV.encode(nexus)))
+        }
+        if format == .csv || format == .both {
             var values = Matrix(rows: recording.channels.count, columns: recording.sampleCount)
             for (i, channel) in recording.channels.enumerated() { for (n, x) in channel.enumerated() { values[i, n] = x } }
             let time = (0..<recording.sampleCount).map { Double($0) / recording.sampleRate }
@@ -270,7 +276,7 @@ struct Simulate: ParsableCommand {
         for (touchdown, liftoff) in zip(simulated.events.touchdowns, liftoffs) { events += "\(touchdown),\(liftoff)\n" }
         let rate = recording.sampleRate
         let perFrame = rate.truncatingRemainder(dividingBy: 100) == 0 ? Int(rate / 100) : 1
-        if format != .csv {
+        if format == .c3d || format == .both {
             // A C3D EVENT group holds at most 255 events; longer recordings keep theirs in the events CSV only.
             if recording.events.count > 255 {
                 recording.events = []

@@ -1,8 +1,130 @@
 import Foundation
 
-/// PLACEHOLDER: replaced by the reader's implementation.
+/// BTS SMART Analyzer ASCII tracks (`.emt`): the line `BTS ASCII format`,
+/// header lines `Key:<spaces><tab>value` (`Type: Emg tracks`, `Measure unit: V`,
+/// `Tracks: N`, `Frequency: 1000 Hz`, `Frames: N`, `Start time: 0.000`; blank
+/// lines between groups), the tab-separated column header
+/// ` Frame  Time  <quantity>:<track>…`, then one row per frame: the frame
+/// number, the time in s and one value per track (fixed width, right
+/// aligned; a trailing tab allowed). The declared tracks and frames must match
+/// the data, frames must count up by one and the time column must agree with
+/// the start time and the frequency.
+///
+/// Channels are named by their track (the part after `Voltage:`); they are EMG
+/// when the type says `Emg tracks` (not EMG for another type, unknown
+/// without a `Type` line), in the `Measure unit`.
 public enum BTSTracks {
     public static func parse(_ bytes: Data, path: String) throws -> LabRecording {
-        throw InputError(file: path, "this format is not read yet")
+        try LabTextScanner.scan(bytes, path: path, delimiter: 9) { scanner in
+            guard let first = scanner.nextLine(),
+                  try scanner.string(first).trimmingCharacters(in: .whitespaces) == "BTS ASCII format" else {
+                throw InputError(file: path, line: 1, "does not start with 'BTS ASCII format'")
+            }
+            var keys = [String: (value: String, line: Int)]()
+            var header: [String]?
+            while let line = scanner.nextLine() {
+                if scanner.isBlank(line) { continue }
+                let text = try scanner.string(line)
+                let cells = try scanner.cells(line)
+                if cells[0] == "Frame" {
+                    header = cells.last == "" ? Array(cells.dropLast()) : cells
+                    break
+                }
+                guard let colon = text.firstIndex(of: ":") else {
+                    throw scanner.error("expected a header line 'Key: value' or the column header ' Frame  Time  …', "
+                                        + "found '\(text.trimmingCharacters(in: .whitespaces))'")
+                }
+                let key = text[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+                keys[key] = (text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces), scanner.lineNumber)
+            }
+            guard let header else { throw InputError(file: path, "ends before the column header (' Frame  Time  …')") }
+            let headerLine = scanner.lineNumber
+
+            func value(_ key: String) throws -> (value: String, line: Int) {
+                guard let entry = keys[key.lowercased()] else {
+                    throw InputError(file: path, "the header has no '\(key):' line")
+                }
+                return entry
+            }
+            func count(_ key: String) throws -> Int {
+                let (text, line) = try value(key)
+                guard let number = Int(text), number > 0 else {
+                    throw InputError(file: path, line: line, "\(key) '\(text)' is not a positive whole number")
+                }
+                return number
+            }
+            let tracks = try count("Tracks"), frames = try count("Frames")
+            let (frequencyText, frequencyLine) = try value("Frequency")
+            let hertz = frequencyText.lowercased().hasSuffix("hz") ? String(frequencyText.dropLast(2)) : frequencyText
+            guard let rate = Double(hertz.trimmingCharacters(in: .whitespaces)), rate.isFinite, rate > 0 else {
+                throw InputError(file: path, line: frequencyLine, "Frequency '\(frequencyText)' is not a positive number of Hz")
+            }
+            var start = 0.0
+            if let (text, line) = keys["start time"] {
+                guard let time = Double(text), time.isFinite else {
+                    throw InputError(file: path, line: line, "Start time '\(text)' is not a number of seconds")
+                }
+                start = time
+            }
+            let unit = keys["measure unit"]?.value ?? ""
+            let isEMG = keys["type"].map { $0.value.lowercased().hasPrefix("emg") }
+
+            guard header.count >= 2, header[1] == "Time" else {
+                throw InputError(file: path, line: headerLine, "expected the column header ' Frame  Time  <tracks>'")
+            }
+            let columns = Array(header.dropFirst(2))
+            guard columns.count == tracks else {
+                throw InputError(file: path, line: headerLine, "the header declares \(tracks) track(s) but names \(columns.count)")
+            }
+            var names = [String](), signals = [String](), seen = Set<String>()
+            for column in columns {
+                let parts = column.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                let name = (parts.count == 2 ? parts[1] : parts[0]).trimmingCharacters(in: .whitespaces)
+                guard !name.isEmpty else { throw InputError(file: path, line: headerLine, "a track has no name ('\(column)')") }
+                guard seen.insert(name.lowercased()).inserted else {
+                    throw InputError(file: path, line: headerLine, column: column, "duplicate track name")
+                }
+                names.append(name)
+                signals.append(parts.count == 2 ? String(parts[0]) : "")
+            }
+
+            let width = tracks + 2
+            var samples = [[Double]](repeating: [], count: tracks)
+            let estimate = min(frames, scanner.remainingBytes / (2 * width) + 1)
+            for i in samples.indices { samples[i].reserveCapacity(estimate) }
+            var firstFrame = 0.0, rows = 0
+            let tolerance = 0.5 / rate + 5e-4  // the time column is printed with 3 decimals
+            while let line = scanner.nextLine() {
+                if scanner.isBlank(line) { continue }
+                guard rows < frames else { throw scanner.error("more data rows than the \(frames) frames the header declares") }
+                var position = line.lowerBound
+                let frame = try scanner.number(&position, in: line, column: "Frame")
+                if rows == 0 { firstFrame = frame }
+                guard frame == firstFrame + Double(rows) else {
+                    throw scanner.error(column: "Frame", String(format: "frame %.15g where %.15g should follow",
+                                                                frame, firstFrame + Double(rows)))
+                }
+                if scanner.rowEnded(position, in: line) { throw scanner.shortRow(found: 1, fields: width) }
+                let time = try scanner.number(&position, in: line, column: "Time")
+                let expected = start + Double(rows) / rate
+                guard abs(time - expected) <= tolerance else {
+                    throw scanner.error(column: "Time", String(format: "time %.6g s where Start time and Frequency give %.6g s",
+                                                               time, expected))
+                }
+                for track in 0..<tracks {
+                    if scanner.rowEnded(position, in: line) { throw scanner.shortRow(found: track + 2, fields: width) }
+                    samples[track].append(try scanner.number(&position, in: line, column: columns[track]))
+                }
+                try scanner.expectRowEnd(position, in: line, fields: width, trailingDelimiter: true)
+                rows += 1
+            }
+            guard rows == frames else {
+                throw InputError(file: path, "the header declares \(frames) frames but the file holds \(rows) (a truncated file?)")
+            }
+            return LabRecording(path: path, format: .btsEMT, channels: names.indices.map {
+                LabChannel(name: names[$0], signal: signals[$0], unit: unit, sampleRate: rate, startTime: start,
+                           samples: samples[$0], isEMG: isEMG)
+            })
+        }
     }
 }
