@@ -8,7 +8,9 @@ struct Simulate: ParsableCommand {
         discussion: """
             Writes OUT.csv (time and raw EMG), OUT.c3d (the same, with 'Foot Strike'/'Foot Off' events), \
             OUT_events.csv (touchdown_s,liftoff_s) and OUT_truth.json (the planted weights, burst phases \
-            and every setting). The same settings and seed give the same files.
+            and every setting). The same settings and seed give the same files. --format edf or bdf writes \
+            OUT.edf or OUT.bdf (EDF+C or BDF+C, the events as annotations such as 'Right Foot Strike') in place \
+            of the CSV and C3D files.
 
             Every muscle's whole signal is multiplied by an electrode gain drawn log-uniform in \
             [1/S, S], S = --gain-spread (default 2; 1 turns gains off); the gains are in the truth JSON. Sessions \
@@ -20,7 +22,7 @@ struct Simulate: ParsableCommand {
             k−1 and k are merged into one, and the rest are kept (indices in the JSON are 0-based).
 
             With --study, OUT is a folder: writes a study of --groups groups × --subjects subjects recorded at \
-            --time-points time points (week0, week8, …), one recording per session (C3D unless --format csv), \
+            --time-points time points (week0, week8, …), one recording per session (C3D unless --format csv, edf or bdf), \
             OUT/manifest.csv for 'synergy batch', and OUT/study_truth.json. The first group (control) keeps the k \
             planted synergies; in the others, synergies k−1 and k are merged from the second time point on. With 3 or \
             more time points every third subject misses the last one.
@@ -96,12 +98,23 @@ struct Simulate: ParsableCommand {
     @Option(help: "With --study: variability of each subject's synergy weights around the group's (relative SD).")
     var subjectVariability = 0.1
 
-    @Option(help: ArgumentHelp("Which recordings to write: both, csv, c3d or nexus (a Vicon Nexus CSV export as "
-                               + "PREFIX.csv, with the events) (default: both; c3d with --study; a long recording is far "
-                               + "smaller as C3D)."))
+    @Option(help: ArgumentHelp("Which recordings to write: both (CSV and C3D), csv, c3d, edf, bdf or nexus (a Vicon "
+                               + "Nexus CSV export as PREFIX.csv, with the events) (default: both; c3d with --study; a long "
+                               + "recording is far smaller as C3D, EDF or BDF)."))
     var format: Format?
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case both, csv, c3d, nexus }
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case both, csv, c3d, edf, bdf, nexus
+
+        /// The recording file's extension (the C3D's for both).
+        var fileExtension: String {
+            switch self {
+            case .both: "c3d"
+            case .nexus: "csv"
+            default: rawValue
+            }
+        }
+    }
 
     private var settings: SimulationSettings {
         var s = SimulationSettings()
@@ -217,7 +230,7 @@ struct Simulate: ParsableCommand {
             let name = "\(session.subject)_\(session.session)"
             try OutputFiles.write(try sessionFiles(session.recording, prefix: (output as NSString).appendingPathComponent(name),
                                                    format: chosen, noteDroppedEvents: false))
-            let file = name + (chosen == .csv || chosen == .nexus ? ".csv" : ".c3d")
+            let file = name + "." + chosen.fileExtension
             manifest += "\(session.subject),\(session.group),\(session.session),\(file),\(name)_events.csv\n"
         }
         let truth = StudyTruth(
@@ -251,20 +264,21 @@ struct Simulate: ParsableCommand {
         return try encoder.encode(value)
     }
 
-    /// PREFIX.csv and/or PREFIX.c3d, PREFIX_events.csv and PREFIX_truth.json of one recording.
+    /// PREFIX.csv and/or PREFIX.c3d (or PREFIX.edf, PREFIX.bdf), PREFIX_events.csv and PREFIX_truth.json of one recording.
     private func sessionFiles(_ simulated: SyntheticRecording, prefix: String,
                               format: Format? = nil, noteDroppedEvents: Bool = true) throws -> [(path: String, contents: Data)] {
         let format = format ?? self.format ?? .both
         let paths = (csv: prefix + ".csv", c3d: prefix + ".c3d", events: prefix + "_events.csv", truth: prefix + "_truth.json")
         var recording = simulated.recording
-        recording.path = paths.c3d
+        recording.path = prefix + "." + format.fileExtension
         var files = [(path: String, contents: Data)]()
-        if format == .nexus {
-            var nexus = recording
-            nexus.path = paths.csv
-            files.append((paths.csv, try NexusCSV.encode(nexus)))
+        if format == .edf || format == .bdf {
+            files.append((recording.path, try EDFFile.encode(recording, format: format == .edf ? .edf : .bdf)))
         }
-        if format == .csv || format == .both {
+        if format == .nexus {
+            files.append((recording.path, try NexusCSV.encode(recording)))
+        }
+        if format == .both || format == .csv {
             var values = Matrix(rows: recording.channels.count, columns: recording.sampleCount)
             for (i, channel) in recording.channels.enumerated() { for (n, x) in channel.enumerated() { values[i, n] = x } }
             let time = (0..<recording.sampleCount).map { Double($0) / recording.sampleRate }
@@ -276,7 +290,7 @@ struct Simulate: ParsableCommand {
         for (touchdown, liftoff) in zip(simulated.events.touchdowns, liftoffs) { events += "\(touchdown),\(liftoff)\n" }
         let rate = recording.sampleRate
         let perFrame = rate.truncatingRemainder(dividingBy: 100) == 0 ? Int(rate / 100) : 1
-        if format == .c3d || format == .both {
+        if format == .both || format == .c3d {
             // A C3D EVENT group holds at most 255 events; longer recordings keep theirs in the events CSV only.
             if recording.events.count > 255 {
                 recording.events = []

@@ -127,6 +127,34 @@ final class RawPipelineCLITests: XCTestCase {
         XCTAssertLessThanOrEqual(worst, 1e-5)
     }
 
+    /// `simulate --format edf|bdf` writes the recording with its events as annotations; they cut the same
+    /// cycles as the events CSV, and the envelopes agree within the 16-bit (EDF) or 24-bit (BDF) quantisation.
+    func testEDFAndBDFAnnotationsGiveTheSameCyclesAsTheEventsCSV() throws {
+        let folder = try temporaryFolder()
+        var envelopes = [String: [[Double]]]()
+        for format in ["csv", "edf", "bdf"] {
+            let prefix = folder.appendingPathComponent(format).path
+            let simulate = try synergy(["simulate", "-o", prefix, "--format", format, "--muscles", "6", "--synergies", "3",
+                                        "--sample-rate", "1000", "--duration", "12"])
+            XCTAssertEqual(simulate.status, 0, simulate.stderr)
+            let events = format == "csv" ? prefix + "_events.csv" : format + ":Right"
+            let output = folder.appendingPathComponent("env_\(format).csv")
+            let run = try synergy(["preprocess", prefix + "." + format, "--protocol", "santuz", "--events", events,
+                                   "-o", output.path])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            envelopes[format] = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").dropFirst()
+                .map { $0.split(separator: ",").map { Double($0)! } }
+        }
+        let reference = try XCTUnwrap(envelopes["csv"])
+        XCTAssertEqual(reference.count % 200, 0)
+        for (format, tolerance) in [("edf", 1e-3), ("bdf", 1e-5)] {
+            let envelope = try XCTUnwrap(envelopes[format])
+            XCTAssertEqual(envelope.count, reference.count, format)
+            let worst = zip(envelope, reference).flatMap { zip($0, $1).map { abs($0 - $1) } }.max() ?? .infinity
+            XCTAssertLessThanOrEqual(worst, tolerance, format)
+        }
+    }
+
     /// With --normalise-across, a session recorded at half the amplitude keeps half the envelope.
     func testNormaliseAcrossSessionsSharesOneScalePerMuscle() throws {
         let folder = try temporaryFolder()
