@@ -5,7 +5,7 @@ extension DelsysCSV {
     /// then the data block as one array of numbers per column.
     struct Text {
         let path: String
-        /// The file's bytes after any UTF-8 byte-order mark, then a 0 terminator (strtod stops there).
+        /// The file's bytes, then a 0 terminator (strtod stops there); reading starts after any UTF-8 byte-order mark.
         private let bytes: [UInt8]
         private var end: Int { bytes.count - 1 }
         private(set) var position = 0
@@ -13,9 +13,9 @@ extension DelsysCSV {
         private(set) var lineNumber = 1
 
         init(_ data: Data, path: String) {
-            var buffer = [UInt8](data)
-            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { buffer.removeFirst(3) }
-            buffer.append(0)
+            var buffer = [UInt8](repeating: 0, count: data.count + 1)
+            buffer.withUnsafeMutableBytes { _ = data.copyBytes(to: $0) }  // a block copy ([UInt8](data) goes byte by byte)
+            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
             self.bytes = buffer
             self.path = path
         }

@@ -159,8 +159,8 @@ public enum DelsysCSV {
     /// A channel is named `sensor: signal` with the sensor's name cut after its
     /// slot number (`EMG 01 04498 (54717)` and `EMG 1 (mV)` give `EMG 01: EMG 1`;
     /// a name without a number loses only its trailing `(…)`). Names that would
-    /// clash take the sensor's full name instead, and any still alike get
-    /// ` (2)`, ` (3)`, … in file order. A signal starting with `EMG` is EMG.
+    /// clash take the sensor's full name where that tells them apart; any
+    /// still alike get ` (2)`, ` (3)`, … in file order. A signal starting with `EMG` is EMG.
     /// Warnings count each EMG channel's samples in runs of two or more exact
     /// zeros (Discover writes 0 for dropped samples) and name all-zero (empty) slots.
     public static func parseDiscover(_ bytes: Data, path: String) throws -> LabRecording {
@@ -330,10 +330,13 @@ public enum DelsysCSV {
             return words.joined(separator: " ")
         }
         var names = channels.map { "\(short($0.sensor)): \($0.signal)" }
-        var counts = [String: Int]()
-        for name in names { counts[name.lowercased(), default: 0] += 1 }
-        for i in names.indices where counts[names[i].lowercased()]! > 1 {
-            names[i] = "\(channels[i].sensor): \(channels[i].signal)"
+        let full = channels.map { "\($0.sensor): \($0.signal)" }
+        func counts(_ names: [String]) -> [String: Int] {
+            names.reduce(into: [:]) { $0[$1.lowercased(), default: 0] += 1 }
+        }
+        let (shortCounts, fullCounts) = (counts(names), counts(full))
+        for i in names.indices where shortCounts[names[i].lowercased()]! > 1 && fullCounts[full[i].lowercased()]! == 1 {
+            names[i] = full[i]
         }
         var taken = Set<String>()
         for i in names.indices {
