@@ -116,4 +116,47 @@ final class FuzzRegressionTests: XCTestCase {
             }
         }
     }
+
+    /// As `FuzzOracle.readLabRecording`: the bytes in `format`, then as EMG at the file's
+    /// rate and resampled to 1 kHz, then the file's events as gait events of either side.
+    private func refusesLabRecording(_ data: Data, _ name: String, formats: [RecordingFormat]) -> Bool {
+        _ = RecordingFormat.detect(data, path: name)
+        var refused = false
+        for format in formats {
+            var lab: LabRecording?
+            refused = refuses(data, name) { data, path in lab = try LabRecording.parse(data, path: path, format: format) } || refused
+            guard let lab else { continue }
+            for rate in [nil, 1000.0] as [Double?] {
+                var recording: EMGRecording?
+                _ = refuses(data, name) { _, _ in recording = try lab.emgRecording(resampleTo: rate) }
+                guard let recording else { continue }
+                for context in [nil, "Right", "Left"] {
+                    _ = refuses(data, name) { _, _ in
+                        _ = try GaitEventsSource.parse(context.map { "file:\($0)" } ?? "file").events(for: recording)
+                    }
+                }
+            }
+        }
+        return refused
+    }
+
+    func testDelsysFindings() throws {
+        try replay("delsys", badInputs: ["delsys"]) { refusesLabRecording($0, $1, formats: [.delsysEMGworks, .delsysDiscover]) }
+    }
+
+    func testNexusFindings() throws {
+        try replay("nexus", badInputs: ["nexus"]) { refusesLabRecording($0, $1, formats: [.nexusCSV]) }
+    }
+
+    func testNoraxonFindings() throws {
+        try replay("noraxon", badInputs: ["noraxon"]) { refusesLabRecording($0, $1, formats: [.noraxonCSV]) }
+    }
+
+    func testEDFFindings() throws {
+        try replay("edf", badInputs: ["edf"]) { refusesLabRecording($0, $1, formats: [.edf, .bdf]) }
+    }
+
+    func testBTSFindings() throws {
+        try replay("bts", badInputs: ["bts"]) { refusesLabRecording($0, $1, formats: [.btsEMT]) }
+    }
 }
