@@ -49,24 +49,27 @@ while read -r format file kind class; do
   log "reading $file ($format)"
   ours=""
   for _ in 1 2 3; do  # best of three: the read is short, the first run warms the page cache
-    "$bin" preprocess "$work/$file" --format "$format" --timings -o "$work/env.csv" >/dev/null 2>"$work/ours.err"
+    /usr/bin/time -f "%M" -o "$work/ours.rss" \
+      "$bin" preprocess "$work/$file" --format "$format" --timings -o "$work/env.csv" >/dev/null 2>"$work/ours.err"
     t=$(sed -n 's/.*read \([0-9.]*\) s.*/\1/p' "$work/ours.err")
     ours=$("$PYTHON" -c "print(min(float(x) for x in '$ours $t'.split()))")
   done
+  rss_mb=$(( $(tail -1 "$work/ours.rss") / 1024 ))
   peer=$("$PYTHON" "$ROOT/Scripts/bench/lab_formats.py" peer "$kind" "$work/$file" \
          | "$PYTHON" -c "import json,sys; print(json.load(sys.stdin)['seconds'])")
-  printf '%s\t%s\t%s\t%s\t%s\n' "$format" "$class" "$ours" "$peer" "$(stat -c %s "$work/$file")" >> "$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$format" "$class" "$ours" "$peer" "$(stat -c %s "$work/$file")" "$rss_mb" >> "$results"
 done <<< "$cases"
 
 "$PYTHON" - "$results" <<'PY'
 import sys
 rows = [line.split("\t") for line in open(sys.argv[1]).read().split("\n") if line]
 c3d = float(rows[0][2])
-print(f"{'format':<17}{'MB':>7}{'ours (s)':>10}{'x C3D':>8}{'goal':>6}{'peer (s)':>10}{'peer/ours':>11}")
-for format, kind, ours, peer, size in rows:
+print(f"{'format':<17}{'MB':>7}{'ours (s)':>10}{'x C3D':>8}{'goal':>6}{'peer (s)':>10}{'peer/ours':>11}{'peak MB':>9}")
+for format, kind, ours, peer, size, rss in rows:
     ours, peer = float(ours), float(peer)
     goal = 2 if kind == "binary" else 3
     mark = "" if ours / c3d <= goal or format == "c3d" else "  (over the goal)"
-    print(f"{format:<17}{int(size) / 1e6:7.1f}{ours:10.3f}{ours / c3d:8.2f}{goal:>5}x{peer:10.3f}{peer / ours:11.1f}{mark}")
-print("peers: ezc3d (C3D), pyedflib (EDF, BDF), pandas.read_csv (text formats), reading only")
+    print(f"{format:<17}{int(size) / 1e6:7.1f}{ours:10.3f}{ours / c3d:8.2f}{goal:>5}x{peer:10.3f}{peer / ours:11.1f}{int(rss):9d}{mark}")
+print("peers: ezc3d (C3D), pyedflib (EDF, BDF), pandas.read_csv (text formats), reading only;")
+print("peak MB: the whole preprocess command (read, filter, write) of the 16 x 1.2 M samples (154 MB as doubles)")
 PY
