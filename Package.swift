@@ -49,12 +49,11 @@ let package = Package(
     ]
 )
 
-// libFuzzer targets for the readers (Scripts/fuzz.sh). They exist only when
-// SYNERGY_FUZZ=1, as they build only with --sanitize=fuzzer, which supplies main.
+// libFuzzer targets for the readers (Scripts/fuzz.sh), one binary whose
+// SYNERGY_FUZZ_TARGET environment variable chooses the reader. It exists only
+// when SYNERGY_FUZZ=1, as it builds only with --sanitize=fuzzer, which supplies main.
 if Context.environment["SYNERGY_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzSupport", dependencies: ["SynergyKit"], path: "Fuzz/Support"))
-    for reader in ["CSV", "C3D", "Events", "Manifest", "Delsys", "Nexus", "Noraxon", "EDF", "BTS"] {
-        package.targets.append(.executableTarget(name: "Fuzz\(reader)", dependencies: ["FuzzSupport", "SynergyKit"],
-                                                 path: "Fuzz/\(reader)"))
-    }
+    package.targets.append(.executableTarget(name: "FuzzReaders", dependencies: ["FuzzSupport", "SynergyKit"],
+                                             path: "Fuzz/Readers"))
 }

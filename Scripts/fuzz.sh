@@ -20,15 +20,13 @@ shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(csv c3d events manifest delsys nexus noraxon edf bts)
 
-declare -A product=([csv]=FuzzCSV [c3d]=FuzzC3D [events]=FuzzEvents [manifest]=FuzzManifest
-                   [delsys]=FuzzDelsys [nexus]=FuzzNexus [noraxon]=FuzzNoraxon [edf]=FuzzEDF [bts]=FuzzBTS)
 # Longest input each target is given: a few blocks of a C3D file, a few hundred CSV rows.
 declare -A max_len=([csv]=16384 [c3d]=16384 [events]=4096 [manifest]=4096
                    [delsys]=16384 [nexus]=16384 [noraxon]=16384 [edf]=16384 [bts]=16384)
 
 build=.build-fuzz
 for target in "${targets[@]}"; do
-    [ -n "${product[$target]:-}" ] || { echo "fuzz: unknown target '$target' (${!product[*]})" >&2; exit 2; }
+    [ -n "${max_len[$target]:-}" ] || { echo "fuzz: unknown target '$target' (${!max_len[*]})" >&2; exit 2; }
 done
 
 # Seeds: every file of the target's kind in the repository, large ones cut to max_len.
@@ -49,20 +47,20 @@ seed_files() {
 
 echo "fuzz: building ${targets[*]} (release, AddressSanitizer, libFuzzer)"
 mkdir -p "$build/logs"
-for target in "${targets[@]}"; do
-    # Coverage is asked for explicitly: on a rebuild the driver can leave it out of the Swift modules.
-    if ! SYNERGY_FUZZ=1 swift build -c release --build-path "$build" --sanitize=fuzzer --sanitize=address \
-            -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
-            --product "${product[$target]}" > "$build/logs/build.log" 2>&1; then
-        grep -E "error:" "$build/logs/build.log" >&2 || tail -5 "$build/logs/build.log" >&2
-        echo "fuzz: building ${product[$target]} failed" >&2
-        exit 1
-    fi
-done
+# One binary serves every target (SYNERGY_FUZZ_TARGET chooses), so one sanitizer build.
+# Coverage is asked for explicitly: on a rebuild the driver can leave it out of the Swift modules.
+if ! SYNERGY_FUZZ=1 swift build -c release --build-path "$build" --sanitize=fuzzer --sanitize=address \
+        -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
+        --product FuzzReaders > "$build/logs/build.log" 2>&1; then
+    grep -E "error:" "$build/logs/build.log" >&2 || tail -5 "$build/logs/build.log" >&2
+    echo "fuzz: building FuzzReaders failed" >&2
+    exit 1
+fi
+binary="$build/release/FuzzReaders"
 
 status=0
 for target in "${targets[@]}"; do
-    binary="$build/release/${product[$target]}"
+    export SYNERGY_FUZZ_TARGET="$target"
     corpus="$build/corpus/$target" seeds="$build/seeds/$target" findings="$build/findings/$target"
     regressions="Tests/SynergyKitTests/Fixtures/fuzz/$target"
     mkdir -p "$corpus" "$findings"

@@ -28,20 +28,22 @@ public enum FuzzOracle {
 }
 
 extension FuzzOracle {
-    /// The bytes as a recording in `format` (and their detected format, which
-    /// must not trap), then as EMG at the file's rate and resampled to 1 kHz,
-    /// then the file's events as gait events of either side.
-    public static func readLabRecording(_ bytes: [UInt8], format: RecordingFormat) {
+    /// The bytes as a recording in each of `formats` (and their detected format,
+    /// which must not trap), then as EMG at the file's rate and resampled to
+    /// 1 kHz, then the file's events as gait events of either side.
+    public static func readLabRecording(_ bytes: [UInt8], formats: [RecordingFormat]) {
         let data = Data(bytes)
         _ = RecordingFormat.detect(data, path: path)
-        expectInputErrorOrSuccess {
-            let lab = try LabRecording.parse(data, path: path, format: format)
-            for rate in [nil, 1000.0] as [Double?] {
-                expectInputErrorOrSuccess {
-                    let recording = try lab.emgRecording(resampleTo: rate)
-                    for context in [nil, "Right", "Left"] {
-                        expectInputErrorOrSuccess {
-                            _ = try GaitEventsSource.parse(context.map { "file:\($0)" } ?? "file").events(for: recording)
+        for format in formats {
+            expectInputErrorOrSuccess {
+                let lab = try LabRecording.parse(data, path: path, format: format)
+                for rate in [nil, 1000.0] as [Double?] {
+                    expectInputErrorOrSuccess {
+                        let recording = try lab.emgRecording(resampleTo: rate)
+                        for context in [nil, "Right", "Left"] {
+                            expectInputErrorOrSuccess {
+                                _ = try GaitEventsSource.parse(context.map { "file:\($0)" } ?? "file").events(for: recording)
+                            }
                         }
                     }
                 }

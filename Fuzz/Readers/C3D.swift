@@ -1,11 +1,9 @@
 import FuzzSupport
 import SynergyKit
 
-/// libFuzzer entry point: the bytes as a C3D file, then its events as gait
-/// events of either side, checked against the recording's span.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzC3D(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
-    let bytes = FuzzOracle.bytes(start, count)
+/// The bytes as a C3D file, then its events as gait events of either side,
+/// checked against the recording's span.
+func fuzzC3D(_ bytes: [UInt8]) {
     FuzzOracle.expectInputErrorOrSuccess {
         let recording = try C3DFile.parse(bytes, path: FuzzOracle.path).recording
         for context in [nil, "Right", "Left"] {
@@ -14,5 +12,4 @@ public func fuzzC3D(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
             }
         }
     }
-    return 0
 }

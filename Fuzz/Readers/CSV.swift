@@ -2,11 +2,10 @@ import Foundation
 import FuzzSupport
 import SynergyKit
 
-/// libFuzzer entry point: the bytes as a raw EMG CSV (the rate from a time
-/// column, then given as 1 kHz) and as an envelope CSV.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzCSV(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
-    let data = Data(FuzzOracle.bytes(start, count))
+/// The bytes as a raw EMG CSV (the rate from a time column, then given as
+/// 1 kHz) and as an envelope CSV.
+func fuzzCSV(_ bytes: [UInt8]) {
+    let data = Data(bytes)
     FuzzOracle.expectInputErrorOrSuccess { _ = try RawEMGCSV.parse(data, path: FuzzOracle.path) }
     FuzzOracle.expectInputErrorOrSuccess {
         _ = try RawEMGCSV.parse(data, path: FuzzOracle.path, options: .init(sampleRate: 1000))
@@ -14,5 +13,4 @@ public func fuzzCSV(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     if let text = String(data: data, encoding: .utf8) {
         FuzzOracle.expectInputErrorOrSuccess { _ = try EnvelopeCSV.parse(text, path: FuzzOracle.path) }
     }
-    return 0
 }

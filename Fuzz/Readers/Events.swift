@@ -3,7 +3,7 @@ import FuzzSupport
 import SynergyKit
 
 /// A fixed 8 s, 1 kHz, two-channel recording the fuzzed events cut into cycles.
-let recording: EMGRecording = {
+private let recording: EMGRecording = {
     let samples = 8000
     let channels = [1.0, 2.0].map { channel -> [Double] in
         (0..<samples).map { sample -> Double in
@@ -15,12 +15,11 @@ let recording: EMGRecording = {
                         channels: channels, events: [])
 }()
 
-/// libFuzzer entry point: the bytes as a cycles CSV, checked against the
-/// recording, which is then preprocessed by the santuz protocol (stance and
-/// swing resampled) and by 200 points per whole cycle.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzEvents(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
-    let data = Data(FuzzOracle.bytes(start, count))
+/// The bytes as a cycles CSV, checked against the recording, which is then
+/// preprocessed by the santuz protocol (stance and swing resampled) and by
+/// 200 points per whole cycle.
+func fuzzEvents(_ bytes: [UInt8]) {
+    let data = Data(bytes)
     FuzzOracle.expectInputErrorOrSuccess {
         let events = try GaitEventsCSV.parse(data, path: FuzzOracle.path)
         if let problem = events.problem(start: recording.startTime, end: recording.endTime) {
@@ -36,5 +35,4 @@ public func fuzzEvents(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
             }
         }
     }
-    return 0
 }
