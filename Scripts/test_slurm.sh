@@ -13,12 +13,13 @@
 #      logs, is extra), every task and the merge job completed
 #   b. the same study submitted into a new OUTDIR, task 2 cancelled (scancel)
 #      while it runs, between its two sessions' first and second: the merge
-#      job still runs and fails (exit code 2, naming the missing session);
+#      job still runs and fails (exit code 2, naming the missing session),
+#      `synergy status` reports all sessions done but that one, pending;
 #      submitting again completes the study, byte for byte the reference, with
 #      no temporaries (.*.partial-*) left and the finished session kept
 #   c. a copy of the study with one recording cut in half: the merge job runs,
-#      summary.csv, study.json and report.html list that session as failed with
-#      its error, and `submit.sh --wait` exits with merge's code, 1
+#      summary.csv, study.json, report.html and `synergy status` list that session
+#      as failed with its error, and `submit.sh --wait` exits with merge's code, 1
 # then checks that no daemon or job step of the cluster is left, and prints
 # the time taken (about a minute on 2 cores).
 #
@@ -164,6 +165,15 @@ grep -q "have no result yet.*$inflight_id" "$merge_log" && ! grep -q "$done_id" 
   || fail "b: the merge log does not name just the cancelled session $inflight_id as missing: $(cat "$merge_log")"
 [ ! -e "$work/out_b/study.json" ] || fail "b: the failed merge wrote study.json"
 log "b: temporaries left by the cancelled task: $(find "$work/out_b" -name '.*.partial-*' | wc -l)"
+# synergy status on the half-finished study: all but the cancelled session done,
+# that one pending (its process is gone, so its running marker does not count).
+state=$("$SYNERGY_BIN" status "$work/out_b" --json)
+counts=$(python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["done"], s["failed"], s["running"], s["pending"],
+  " ".join(x["id"] for x in s["sessions"] if x["state"] != "done"))' <<<"$state")
+[ "$counts" = "$((sessions - 1)) 0 0 1 $inflight_id" ] \
+  || fail "b: synergy status of the half-finished study says done failed running pending = $counts"
+"$SYNERGY_BIN" status "$work/out_b" | grep -q "^  $inflight_id: pending$" \
+  || fail "b: synergy status does not list $inflight_id as pending: $("$SYNERGY_BIN" status "$work/out_b")"
 kept=$(stat -c %y "$work/out_b/sessions/$done_id.json")
 status=0
 output=$("$SUBMIT" "$manifest" "$work/out_b" --tasks 4 --wait -- "${settings[@]}") || status=$?
@@ -204,6 +214,8 @@ grep -q '"failed" : 1\|"failed": 1' "$work/out_c/study.json" || fail "c: study.j
 grep -q "$broken" "$work/out_c/report.html" && grep -q "failed" "$work/out_c/report.html" \
   || fail "c: report.html does not list $broken as failed"
 grep -qF "${error:0:30}" "$work/out_c/report.html" || fail "c: report.html does not show the error of $broken: $error"
+"$SYNERGY_BIN" status "$work/out_c" | grep -qF "  $broken: failed: $path: ${error:0:30}" \
+  || fail "c: synergy status does not list $broken as failed with its error: $("$SYNERGY_BIN" status "$work/out_c")"
 
 # Nothing left running.
 slurm_cluster_stop

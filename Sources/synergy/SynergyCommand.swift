@@ -8,7 +8,7 @@ struct SynergyCommand: ParsableCommand {
         commandName: "synergy",
         abstract: "Muscle-synergy analysis of EMG by non-negative matrix factorisation.",
         version: SynergyAnalysis.toolVersion,
-        subcommands: [Inspect.self, Preprocess.self, Extract.self, Count.self, Compare.self, Batch.self, Merge.self, Simulate.self])
+        subcommands: [Inspect.self, Preprocess.self, Extract.self, Count.self, Compare.self, Batch.self, Merge.self, Status.self, Simulate.self])
 
     /// Runs the command. Any failure, a bad flag or bad input alike, prints one
     /// line to standard error and exits with code 2; help and version exit 0.

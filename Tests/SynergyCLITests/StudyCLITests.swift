@@ -199,6 +199,76 @@ final class StudyCLITests: XCTestCase {
         XCTAssertEqual(try outputs(killed), expected)
     }
 
+    /// `synergy status` on a half-finished study: shard 1 of 2 run, then one session marked as
+    /// computed by this (live) test process, one by a process of another host, one by a dead
+    /// process of this host (pending: its run was killed), and one with an error left behind.
+    func testStatusReportsAHalfFinishedStudy() throws {
+        let folder = try study()
+        let manifest = folder.appendingPathComponent("manifest.csv")
+        let output = try ToolRunner.temporaryFolder(for: self)
+        let shard = try batch(manifest, output, ["--jobs", "2", "--shard", "1/2"])
+        XCTAssertEqual(shard.status, 0, shard.stderr)
+        let ids = try String(contentsOf: manifest, encoding: .utf8).split(separator: "\n").dropFirst().map { line in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            return "\(fields[0])_\(fields[2])"
+        }
+        XCTAssertGreaterThanOrEqual(ids.count, 8)
+
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, 255)
+        let thisHost = String(cString: host).replacingOccurrences(of: "/", with: "_")
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let sessions = output.appendingPathComponent("sessions")
+        func mark(_ id: String, host: String, process: Int32) throws {
+            try Data().write(to: sessions.appendingPathComponent(".\(id).running.partial-\(host)-\(process)"))
+        }
+        try mark(ids[1], host: thisHost, process: ProcessInfo.processInfo.processIdentifier)
+        try mark(ids[3], host: "another-node", process: 1)
+        try mark(ids[5], host: thisHost, process: finished.processIdentifier)
+        try mark(ids[0], host: "another-node", process: 7)  // done before, being recomputed
+        try Data(#"{"error": "S9/week8.c3d: the file ends in the middle of frame 12", "id": "x"}"#.utf8)
+            .write(to: sessions.appendingPathComponent("\(ids[7]).error.json"))
+
+        let run = try synergy(["status", output.path, "--json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let status = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let states = try XCTUnwrap(status["sessions"] as? [[String: Any]])
+        XCTAssertEqual(states.map { $0["id"] as? String }, ids)
+        var expected = ids.indices.map { $0 % 2 == 0 ? "done" : "pending" }
+        expected[0] = "running"
+        expected[1] = "running"
+        expected[3] = "running"
+        expected[7] = "failed"
+        XCTAssertEqual(states.map { $0["state"] as? String }, expected)
+        XCTAssertEqual(states[7]["error"] as? String, "S9/week8.c3d: the file ends in the middle of frame 12")
+        XCTAssertNil(states[2]["error"])
+        for state in ["done", "failed", "running", "pending"] {
+            XCTAssertEqual(status[state] as? Int, expected.filter { $0 == state }.count, state)
+        }
+        XCTAssertEqual(states[2]["subject"] as? String, ids[2].components(separatedBy: "_").first)
+
+        let text = try synergy(["status", output.path])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        let counts = ["done", "failed", "running", "pending"].map { state in "\(expected.filter { $0 == state }.count) \(state)" }
+        XCTAssertTrue(text.stdout.hasPrefix("\(output.path): \(ids.count) session(s): " + counts.joined(separator: ", ")),
+                      text.stdout)
+        XCTAssertTrue(text.stdout.contains("  \(ids[7]): failed: S9/week8.c3d: the file ends"), text.stdout)
+
+        // The second shard finishes the study: every session done, no marker of its own left.
+        let second = try batch(manifest, output, ["--jobs", "2", "--shard", "2/2"])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        let names = try FileManager.default.contentsOfDirectory(atPath: sessions.path)
+        XCTAssertFalse(names.contains { $0.contains(".running.partial-\(thisHost)-") && !$0.hasSuffix("-\(ProcessInfo.processInfo.processIdentifier)") }, "\(names)")
+
+        let missing = try synergy(["status", folder.path])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertEqual(missing.stderr.split(separator: "\n").count, 1, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("run.json"), missing.stderr)
+    }
+
     /// A corrupt recording in the manifest fails alone: exit code 1, its row in summary.csv says
     /// "failed" with a one-line error naming the file as the manifest does, the others are analysed.
     func testACorruptRecordingIsReportedAndTheRestCompletes() throws {

@@ -89,37 +89,42 @@ public enum BTSTracks {
             }
 
             let width = tracks + 2
-            var samples = [[Double]](repeating: [], count: tracks)
-            let estimate = min(frames, scanner.remainingBytes / (2 * width) + 1)
-            for i in samples.indices { samples[i].reserveCapacity(estimate) }
-            var firstFrame = 0.0, rows = 0
-            let tolerance = 0.5 / rate + 5e-4  // the time column is printed with 3 decimals
-            while let line = scanner.nextLine() {
-                if scanner.isBlank(line) { continue }
-                guard rows < frames else { throw scanner.error("more data rows than the \(frames) frames the header declares") }
-                var position = line.lowerBound
-                let frame = try scanner.number(&position, in: line, column: "Frame")
-                if rows == 0 { firstFrame = frame }
-                guard frame == firstFrame + Double(rows) else {
-                    throw scanner.error(column: "Frame", String(format: "frame %.15g where %.15g should follow",
-                                                                frame, firstFrame + Double(rows)))
+            /// Frames count up from the first; time follows Start time and Frequency; no more rows than frames.
+            func checkRows(_ rows: NumericRows) throws {
+                let frameColumn = rows.column(0), timeColumn = rows.column(1)
+                let tolerance = 0.5 / rate + 5e-4  // the time column is printed with 3 decimals
+                for row in 0..<rows.count {
+                    let line = rows.lines[row]
+                    guard row < frames else {
+                        throw InputError(file: path, line: line, "more data rows than the \(frames) frames the header declares")
+                    }
+                    guard frameColumn[row] == frameColumn[0] + Double(row) else {
+                        throw InputError(file: path, line: line, column: "Frame", String(
+                            format: "frame %.15g where %.15g should follow", frameColumn[row], frameColumn[0] + Double(row)))
+                    }
+                    let expected = start + Double(row) / rate
+                    guard abs(timeColumn[row] - expected) <= tolerance else {
+                        throw InputError(file: path, line: line, column: "Time", String(
+                            format: "time %.6g s where Start time and Frequency give %.6g s", timeColumn[row], expected))
+                    }
                 }
-                if scanner.rowEnded(position, in: line) { throw scanner.shortRow(found: 1, fields: width) }
-                let time = try scanner.number(&position, in: line, column: "Time")
-                let expected = start + Double(rows) / rate
-                guard abs(time - expected) <= tolerance else {
-                    throw scanner.error(column: "Time", String(format: "time %.6g s where Start time and Frequency give %.6g s",
-                                                               time, expected))
+                if let bad = rows.badRowLine, rows.count >= frames {
+                    throw InputError(file: path, line: bad, "more data rows than the \(frames) frames the header declares")
                 }
-                for track in 0..<tracks {
-                    if scanner.rowEnded(position, in: line) { throw scanner.shortRow(found: track + 2, fields: width) }
-                    samples[track].append(try scanner.number(&position, in: line, column: columns[track]))
-                }
-                try scanner.expectRowEnd(position, in: line, fields: width, trailingDelimiter: true)
-                rows += 1
             }
-            guard rows == frames else {
-                throw InputError(file: path, "the header declares \(frames) frames but the file holds \(rows) (a truncated file?)")
+            let rows = try scanner.numericRows(width: width, blankLines: .skipped, prefixChecks: checkRows) { scanner, line, values in
+                var position = line.lowerBound
+                values.append(try scanner.number(&position, in: line, column: "Frame"))
+                if scanner.rowEnded(position, in: line) { throw scanner.shortRow(found: 1, fields: width) }
+                values.append(try scanner.number(&position, in: line, column: "Time"))
+                try scanner.appendNumbers(&position, in: line, names: columns, cellsBefore: 2, fields: width, into: &values)
+                try scanner.expectRowEnd(position, in: line, fields: width, trailingDelimiter: true)
+            }
+            try checkRows(rows)
+            let rowCount = rows.count
+            let samples = rows.columns(2..<width)
+            guard rowCount == frames else {
+                throw InputError(file: path, "the header declares \(frames) frames but the file holds \(rowCount) (a truncated file?)")
             }
             return LabRecording(path: path, format: .btsEMT, channels: names.indices.map {
                 LabChannel(name: names[$0], signal: signals[$0], unit: unit, sampleRate: rate, startTime: start,

@@ -9,9 +9,11 @@ import Foundation
 struct DelimitedTable {
     var header: [String]
     var columns: [[Double]]
+    /// The line of each row in the file.
+    var lines: [Int]
     var rowCount: Int { columns.first?.count ?? 0 }
 
-    enum Delimiter: Equatable {
+    enum Delimiter: Equatable, Sendable {
         case character(UInt8)
         case whitespace
 
@@ -36,19 +38,16 @@ struct DelimitedTable {
 
     /// Parses `bytes`; `path` only names the source in errors.
     static func parse(_ bytes: Data, path: String) throws -> DelimitedTable {
-        var buffer = [UInt8](bytes)
-        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { buffer.removeFirst(3) }  // UTF-8 byte-order mark
-        buffer.append(0)  // strtod stops at the terminator
-        return try buffer.withUnsafeBufferPointer { pointer in
-            try parse(pointer, path: path)
+        try bytes.withUnsafeBytes { raw in
+            try parse(raw.bindMemory(to: UInt8.self), path: path)
         }
     }
 
-    private static func isLineEnd(_ byte: UInt8) -> Bool { byte == 10 || byte == 13 || byte == 0 }
+    private static func isLineEnd(_ byte: UInt8) -> Bool { byte == 10 || byte == 13 }
 
     private static func parse(_ text: UnsafeBufferPointer<UInt8>, path: String) throws -> DelimitedTable {
-        let end = text.count - 1  // index of the terminator
-        var position = 0
+        let end = text.count
+        var position = text.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0  // a UTF-8 byte-order mark
         var lineNumber = 1
         // Skips blank lines, counting them.
         func skipLineEnds() {
@@ -61,7 +60,7 @@ struct DelimitedTable {
         skipLineEnds()
         guard position < end else { throw InputError(file: path, "is empty") }
         var lineEnd = position
-        while !isLineEnd(text[lineEnd]) { lineEnd += 1 }
+        while lineEnd < end, !isLineEnd(text[lineEnd]) { lineEnd += 1 }
         let headerBytes = Array(text[position..<lineEnd])
         guard let headerText = String(bytes: headerBytes, encoding: .utf8) else {
             throw InputError(file: path, line: lineNumber, "the header is not UTF-8 text")
@@ -80,68 +79,67 @@ struct DelimitedTable {
             throw InputError(file: path, line: lineNumber, "the first line holds numbers, not column names; "
                              + "the file needs a header row")
         }
+        // The data rows, from the line after the header.
         position = lineEnd
-        var columns = [[Double]](repeating: [], count: width)
-        // Rows are about as long as the header line's numbers; reserve from the file size.
-        let estimate = max(16, (end - position) / max(1, 8 * width))
-        for column in columns.indices { columns[column].reserveCapacity(estimate) }
-
-        while true {
-            skipLineEnds()
-            guard position < end else { break }
-            var column = 0
-            while true {
-                while text[position] == 32 || text[position] == 9 && delimiter != .character(9) { position += 1 }
-                if isLineEnd(text[position]) || delimiter != .whitespace && text[position] == delimiterByte(delimiter) {
-                    if delimiter == .whitespace, column > 0 { break }
-                    throw InputError(file: path, line: lineNumber, column: column < width ? header[column] : nil,
-                                     "empty field")
-                }
-                guard column < width else {
-                    throw InputError(file: path, line: lineNumber, "has more than the header's \(width) fields")
-                }
-                // strtod would skip white space, line ends included, before a number: a field
-                // starting with any (vertical tab, form feed) is not a number.
-                let start = text.baseAddress! + position
-                var stop: UnsafeMutablePointer<CChar>? = UnsafeMutablePointer(OpaquePointer(start))
-                let value = (9...13).contains(text[position])
-                    ? .nan : start.withMemoryRebound(to: CChar.self, capacity: 1) { strtod($0, &stop) }
-                var consumed = UnsafeRawPointer(stop!) - UnsafeRawPointer(start)
-                while text[position + consumed] == 32 || text[position + consumed] == 9 && delimiter != .character(9) {
-                    consumed += 1
-                }
-                let next = text[position + consumed]
-                let fieldEnds: Bool
-                switch delimiter {
-                case .character(let c): fieldEnds = next == c || isLineEnd(next)
-                case .whitespace: fieldEnds = isLineEnd(next) || consumed > 0 && text[position + consumed - 1] == 32
-                }
-                guard consumed > 0, fieldEnds else {
-                    var fieldEnd = position
-                    while !isLineEnd(text[fieldEnd]),
-                          delimiter == .whitespace ? text[fieldEnd] != 32 : text[fieldEnd] != delimiterByte(delimiter) {
-                        fieldEnd += 1
-                    }
-                    let field = String(decoding: text[position..<fieldEnd], as: UTF8.self)
-                    throw InputError(file: path, line: lineNumber, column: header[column],
-                                     field.isEmpty ? "empty field" : "'\(field)' is not a number")
-                }
-                guard value.isFinite else {
-                    let field = String(decoding: text[position..<(position + consumed)], as: UTF8.self)
-                        .trimmingCharacters(in: .whitespaces)
-                    throw InputError(file: path, line: lineNumber, column: header[column], "value '\(field)' is not finite")
-                }
-                columns[column].append(value)
-                column += 1
-                position += consumed
-                if isLineEnd(next) { break }
-                if case .character = delimiter { position += 1 }
-            }
-            guard column == width else {
-                throw InputError(file: path, line: lineNumber, "has \(column) fields but the header has \(width)")
-            }
+        if position < end, text[position] == 13 { position += 1 }
+        if position < end, text[position] == 10 { position += 1 }
+        var scanner = LabTextScanner(text: text, path: path, delimiter: delimiterByte(delimiter), position: position)
+        scanner.resume(at: position, lineNumber: lineNumber)
+        let rows = try scanner.numericRows(width: width, blankLines: .skipped, isBlank: { $1.isEmpty }) { scanner, line, values in
+            try readRow(scanner, line, delimiter: delimiter, header: header, into: &values)
         }
-        return DelimitedTable(header: header, columns: columns)
+        return DelimitedTable(header: header, columns: rows.columns, lines: rows.lines)
+    }
+
+    /// One row's numbers appended to `values`.
+    private static func readRow(_ scanner: LabTextScanner, _ line: Range<Int>, delimiter: Delimiter, header: [String],
+                                into values: inout RowWriter) throws {
+        let text = scanner.text, width = header.count, end = line.upperBound
+        func isSpace(_ i: Int) -> Bool { i < end && (text[i] == 32 || text[i] == 9 && delimiter != .character(9)) }
+        func error(_ column: String?, _ problem: String) -> InputError { scanner.error(column: column, problem) }
+        var position = line.lowerBound
+        var column = 0
+        while true {
+            while isSpace(position) { position += 1 }
+            if position == end || delimiter != .whitespace && text[position] == delimiterByte(delimiter) {
+                if delimiter == .whitespace, column > 0 { break }
+                throw error(column < width ? header[column] : nil, "empty field")
+            }
+            guard column < width else { throw error(nil, "has more than the header's \(width) fields") }
+            let start = position
+            var value = Double.nan, stop = start
+            if let number = DecimalNumber.parse(text, from: start, before: end) {
+                (value, stop) = number
+            } else if !(9...13).contains(text[start]) {
+                // Not a plain decimal: strtod also reads `nan` and `inf` (refused below as not
+                // finite) and hexadecimal. It would skip white space before a number: a field
+                // starting with any (vertical tab, form feed) is not a number.
+                (value, stop) = DecimalNumber.strtodPrefix(text, from: start, before: end)
+            }
+            var next = stop
+            while isSpace(next) { next += 1 }
+            let fieldEnds: Bool
+            switch delimiter {
+            case .character(let c): fieldEnds = next == end || text[next] == c
+            case .whitespace: fieldEnds = next == end || next > stop && text[next - 1] == 32
+            }
+            guard stop > start, fieldEnds else {
+                var fieldEnd = start
+                while fieldEnd < end, text[fieldEnd] != delimiterByte(delimiter) { fieldEnd += 1 }
+                let field = String(decoding: text[start..<fieldEnd], as: UTF8.self)
+                throw error(header[column], field.isEmpty ? "empty field" : "'\(field)' is not a number")
+            }
+            guard value.isFinite else {
+                let field = String(decoding: text[start..<stop], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                throw error(header[column], "value '\(field)' is not finite")
+            }
+            values.append(value)
+            column += 1
+            position = next
+            if next == end { break }
+            if case .character = delimiter { position += 1 }
+        }
+        guard column == width else { throw error(nil, "has \(column) fields but the header has \(width)") }
     }
 
     private static func delimiterByte(_ delimiter: Delimiter) -> UInt8 {

@@ -5,19 +5,17 @@ extension DelsysCSV {
     /// then the data block as one array of numbers per column.
     struct Text {
         let path: String
-        /// The file's bytes, then a 0 terminator (strtod stops there); reading starts after any UTF-8 byte-order mark.
-        private let bytes: [UInt8]
-        private var end: Int { bytes.count - 1 }
+        /// The file's bytes; reading starts after any UTF-8 byte-order mark.
+        private let bytes: Data
+        private var end: Int { bytes.count }
         private(set) var position = 0
         /// Number of the line at `position`.
         private(set) var lineNumber = 1
 
         init(_ data: Data, path: String) {
-            var buffer = [UInt8](repeating: 0, count: data.count + 1)
-            buffer.withUnsafeMutableBytes { _ = data.copyBytes(to: $0) }  // a block copy ([UInt8](data) goes byte by byte)
-            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
-            self.bytes = buffer
+            self.bytes = data.startIndex == 0 ? data : Data(data)  // indices from 0
             self.path = path
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
         }
 
         private static func isLineEnd(_ byte: UInt8) -> Bool { byte == 10 || byte == 13 || byte == 0 }
@@ -86,148 +84,108 @@ extension DelsysCSV {
         /// a blank line followed by more data is an `InputError`. Returns the
         /// columns and the number of the first data line (data row r is on line
         /// first + r).
-        mutating func columns(names: [String]) throws -> (columns: [[Double]], firstLine: Int) {
+        ///
+        /// With `pairedTime` (EMGworks), columns 0, 2, 4, … are each channel's
+        /// time, which a row usually writes alike: a time cell with the text of
+        /// the row's first takes its value without being read again.
+        mutating func columns(names: [String], pairedTime: Bool = false) throws -> (columns: [[Double]], firstLine: Int) {
             let width = names.count
-            var columns = [[Double]](repeating: [], count: width)
-            // Lines are about as long as the header's columns times 10 bytes.
-            let estimate = max(16, (end - position) / max(1, 10 * width))
-            for i in columns.indices { columns[i].reserveCapacity(estimate) }
-            var endedOn = [Int](repeating: 0, count: width)  // line of a column's first blank cell, 0 while none
-            var blankLine = 0
-            let firstLine = lineNumber
-            let (path, bytes) = (path, bytes)
-            var (position, lineNumber) = (position, lineNumber)
-            defer { (self.position, self.lineNumber) = (position, lineNumber) }
-            try bytes.withUnsafeBufferPointer { text in
-                let end = text.count - 1
-                func skipLineEnd() {
-                    if text[position] == 13, position + 1 < end, text[position + 1] == 10 { position += 1 }
-                    position += 1
-                    lineNumber += 1
+            let (path, start, firstLine) = (path, position, lineNumber)
+            let (rows, end) = try bytes.withUnsafeBytes { raw in
+                let text = raw.bindMemory(to: UInt8.self)
+                var scanner = LabTextScanner(text: text, path: path, delimiter: 44)
+                scanner.resume(at: start, lineNumber: firstLine - 1)
+                // A blank cell is NaN here (a number must be finite).
+                let rows = try scanner.numericRows(width: width, blankLines: .skipped, isBlank: { $1.isEmpty },
+                                                   prefixChecks: { try Self.checkBlanks($0, names: names, path: path) }) {
+                    scanner, line, values in
+                    try Self.readRow(scanner, line, names: names, pairedTime: pairedTime, into: &values)
                 }
-                func fail(_ column: Int, _ problem: String) -> InputError {
-                    InputError(file: path, line: lineNumber, column: names[column], problem)
-                }
-                while position < end {
-                    if Self.isLineEnd(text[position]) {
-                        if blankLine == 0 { blankLine = lineNumber }
-                        skipLineEnd()
-                        continue
-                    }
-                    if blankLine != 0 {
-                        throw InputError(file: path, line: blankLine,
-                                         "a blank line interrupts the data (more rows follow on line \(lineNumber))")
-                    }
-                    var column = 0
-                    while true {
-                        while text[position] == 32 || text[position] == 9 { position += 1 }
-                        let byte = text[position]
-                        if column == width, Self.isLineEnd(byte) { break }  // one trailing comma
-                        guard column < width else {
-                            throw InputError(file: path, line: lineNumber, "has more than the header's \(width) cells")
-                        }
-                        if byte == 44 || Self.isLineEnd(byte) {  // a blank cell
-                            if endedOn[column] == 0 { endedOn[column] = lineNumber }
-                        } else {
-                            let start = position
-                            let value = Self.number(text, &position)
-                            while text[position] == 32 || text[position] == 9 { position += 1 }
-                            guard let value, text[position] == 44 || Self.isLineEnd(text[position]) else {
-                                var cellEnd = start
-                                while text[cellEnd] != 44, !Self.isLineEnd(text[cellEnd]) { cellEnd += 1 }
-                                let cell = String(decoding: text[start..<cellEnd], as: UTF8.self)
-                                throw fail(column, "'\(cell.trimmingCharacters(in: .whitespaces))' is not a number")
-                            }
-                            guard value.isFinite else {
-                                let cell = String(decoding: text[start..<position], as: UTF8.self)
-                                throw fail(column, "value '\(cell.trimmingCharacters(in: .whitespaces))' is not finite")
-                            }
-                            if endedOn[column] != 0 {
-                                throw fail(column, "a value follows the column's blank cell on line \(endedOn[column]) "
-                                           + "(a column ends at its first blank cell)")
-                            }
-                            columns[column].append(value)
-                        }
-                        column += 1
-                        guard text[position] == 44 else { break }
-                        position += 1
-                    }
-                    if column < width {
-                        throw InputError(file: path, line: lineNumber, "has \(column) cells but the header has \(width)")
-                    }
-                    if position < end { skipLineEnd() }
-                }
+                return (rows, (scanner.position, scanner.lineNumber + 1))
+            }
+            (position, lineNumber) = end
+            try Self.checkBlanks(rows, names: names, path: path)
+            let columns = rows.columns(0..<width).map { column in
+                guard let blank = column.firstIndex(where: \.isNaN) else { return column }
+                return Array(column[..<blank])
             }
             return (columns, firstLine)
         }
 
-        private static let powersOfTen: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-                                                    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
+        /// The rows' blanks, in the order one pass meets them: a blank line
+        /// followed by more rows, and a value after its column's first blank
+        /// cell (NaN), are errors.
+        private static func checkBlanks(_ rows: NumericRows, names: [String], path: String) throws {
+            var interrupted: (line: Int, next: Int)?
+            if let blank = rows.firstBlankLine {
+                if let next = rows.lines.first(where: { $0 > blank }) ?? rows.badRowLine.flatMap({ $0 > blank ? $0 : nil }) {
+                    interrupted = (blank, next)
+                }
+            }
+            var valueAfterBlank: (row: Int, column: Int, blank: Int)?
+            for c in names.indices {
+                let column = rows.column(c)
+                guard let blank = column.firstIndex(where: \.isNaN),
+                      let value = column[blank...].firstIndex(where: { !$0.isNaN }) else { continue }
+                if valueAfterBlank.map({ value < $0.row }) ?? true { valueAfterBlank = (value, c, blank) }
+            }
+            if let interrupted, valueAfterBlank.map({ interrupted.next <= rows.lines[$0.row] }) ?? true {
+                throw InputError(file: path, line: interrupted.line,
+                                 "a blank line interrupts the data (more rows follow on line \(interrupted.next))")
+            }
+            if let (row, column, blank) = valueAfterBlank {
+                throw InputError(file: path, line: rows.lines[row], column: names[column],
+                                 "a value follows the column's blank cell on line \(rows.lines[blank]) "
+                                 + "(a column ends at its first blank cell)")
+            }
+        }
 
-        /// The decimal number at `position` (`-1.225299E-05`, `0.0135`), moving
-        /// `position` past it; nil (and `position` unmoved) when no digits are
-        /// there. Up to 15 significant digits and powers of ten up to 22 are
-        /// converted exactly by one multiplication or division of exact terms
-        /// (correctly rounded, as strtod); longer numbers go to strtod.
-        private static func number(_ text: UnsafeBufferPointer<UInt8>, _ position: inout Int) -> Double? {
-            let start = position
-            var i = position
-            let negative = text[i] == 45
-            if negative || text[i] == 43 { i += 1 }
-            var mantissa: UInt64 = 0
-            var significant = 0
-            var exponent = 0
-            var digits = 0
-            while text[i] &- 48 < 10 {
-                let digit = UInt64(text[i] &- 48)
-                if mantissa != 0 || digit != 0 {
-                    if significant < 19 { mantissa = mantissa * 10 + digit } else { exponent += 1 }
-                    significant += 1
-                }
-                digits += 1
-                i += 1
+        /// One data row's `names.count` cells (NaN for a blank one) appended to `values`.
+        private static func readRow(_ scanner: LabTextScanner, _ line: Range<Int>, names: [String], pairedTime: Bool,
+                                    into values: inout RowWriter) throws {
+            let text = scanner.text, width = names.count
+            func isSpace(_ i: Int) -> Bool { i < line.upperBound && (text[i] == 32 || text[i] == 9) }
+            var position = line.lowerBound
+            var column = 0
+            var firstTime: (cell: Range<Int>, value: Double)?
+            /// The first time cell's value when the cell at `position` has its text.
+            func repeatedTime() -> (value: Double, end: Int)? {
+                guard let firstTime, column % 2 == 0 else { return nil }
+                let end = position + firstTime.cell.count
+                guard end <= line.upperBound, end == line.upperBound || text[end] == 44 || isSpace(end),
+                      memcmp(text.baseAddress! + position, text.baseAddress! + firstTime.cell.lowerBound, firstTime.cell.count) == 0
+                else { return nil }
+                return (firstTime.value, end)
             }
-            if text[i] == 46 {
-                i += 1
-                while text[i] &- 48 < 10 {
-                    let digit = UInt64(text[i] &- 48)
-                    if mantissa != 0 || digit != 0 {
-                        if significant < 19 {
-                            mantissa = mantissa * 10 + digit
-                            exponent -= 1
-                        }
-                        significant += 1
-                    } else {
-                        exponent -= 1
+            while true {
+                while isSpace(position) { position += 1 }
+                if column == width, position == line.upperBound { break }  // one trailing comma
+                guard column < width else { throw scanner.error("has more than the header's \(width) cells") }
+                if position == line.upperBound || text[position] == 44 {
+                    values.append(.nan)
+                } else {
+                    let cellStart = position
+                    let number = repeatedTime() ?? DecimalNumber.parse(text, from: position, before: line.upperBound)
+                    if let number { position = number.end }
+                    if pairedTime, column == 0, let number { firstTime = (cellStart..<number.end, number.value) }
+                    while isSpace(position) { position += 1 }
+                    guard let number, position == line.upperBound || text[position] == 44 else {
+                        var cellEnd = cellStart
+                        while cellEnd < line.upperBound, text[cellEnd] != 44 { cellEnd += 1 }
+                        let cell = String(decoding: text[cellStart..<cellEnd], as: UTF8.self)
+                        throw scanner.error(column: names[column], "'\(cell.trimmingCharacters(in: .whitespaces))' is not a number")
                     }
-                    digits += 1
-                    i += 1
-                }
-            }
-            guard digits > 0 else { return nil }
-            if text[i] | 0x20 == 101 {  // e or E, taken only with digits after it
-                var j = i + 1
-                let negativeExponent = text[j] == 45
-                if negativeExponent || text[j] == 43 { j += 1 }
-                if text[j] &- 48 < 10 {
-                    var power = 0
-                    while text[j] &- 48 < 10 {
-                        if power < 100_000 { power = power * 10 + Int(text[j] &- 48) }
-                        j += 1
+                    guard number.value.isFinite else {
+                        let cell = String(decoding: text[cellStart..<position], as: UTF8.self)
+                        throw scanner.error(column: names[column], "value '\(cell.trimmingCharacters(in: .whitespaces))' is not finite")
                     }
-                    exponent += negativeExponent ? -power : power
-                    i = j
+                    values.append(number.value)
                 }
+                column += 1
+                guard position < line.upperBound, text[position] == 44 else { break }
+                position += 1
             }
-            position = i
-            if mantissa == 0 { return negative ? -0.0 : 0 }
-            if significant <= 15, abs(exponent) <= 22 {
-                let value = exponent < 0 ? Double(mantissa) / powersOfTen[-exponent] : Double(mantissa) * powersOfTen[exponent]
-                return negative ? -value : value
-            }
-            return text.baseAddress!.advanced(by: start).withMemoryRebound(to: CChar.self, capacity: i - start + 1) {
-                strtod($0, nil)
-            }
+            if column < width { throw scanner.error("has \(column) cells but the header has \(width)") }
         }
     }
 }

@@ -64,7 +64,7 @@ public enum DelsysCSV {
             }
         }
         let columnNames = names.flatMap { ["X[s] before '\($0)'", $0] }
-        let (columns, firstLine) = try text.columns(names: columnNames)
+        let (columns, firstLine) = try text.columns(names: columnNames, pairedTime: true)
         guard columns.contains(where: { !$0.isEmpty }) else { throw InputError(file: path, "has no data rows") }
 
         var channels = [LabChannel]()

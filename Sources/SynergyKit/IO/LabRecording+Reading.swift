@@ -6,9 +6,10 @@ extension LabRecording {
     /// `sampleRate` is the rate of a plain CSV without a time column.
     public static func read(path: String, format: RecordingFormat? = nil, sampleRate: Double? = nil) throws -> LabRecording {
         let bytes = try FileInput.contents(of: path)
+        let sha256 = FileInput.sha256InBackground(bytes)  // while the file is parsed
         var recording = try parse(bytes, path: path, format: format ?? RecordingFormat.detect(bytes, path: path),
                                   sampleRate: sampleRate)
-        recording.sha256 = FileInput.sha256(bytes)
+        recording.sha256 = sha256()
         return recording
     }
 

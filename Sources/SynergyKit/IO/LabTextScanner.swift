@@ -3,31 +3,42 @@ import Foundation
 /// Byte-level reading shared by the lab text exports (Nexus CSV, Noraxon CSV,
 /// BTS tracks): lines ending in LF, CRLF or CR; cells split at one delimiter
 /// byte, spaces around them ignored, double quotes around a cell removed;
-/// numbers read in place with strtod. Errors are `InputError`s naming the
-/// file and the line.
+/// numbers read in place (`DecimalNumber`). Errors are `InputError`s naming
+/// the file and the line.
 struct LabTextScanner {
-    /// The text, ending with a 0 byte that is not part of it.
+    /// The whole text.
     let text: UnsafeBufferPointer<UInt8>
     let path: String
     var delimiter: UInt8
     /// Where the next line starts.
-    private(set) var position = 0
-    /// 1-based number of the line `nextLine` last returned.
+    private(set) var position: Int
+    /// Where the scanned text ends (the text's end, or a line start inside it).
+    let end: Int
+    /// 1-based number of the line `nextLine` last returned (counted from the scanner's start).
     private(set) var lineNumber = 0
 
-    /// Runs `body` on a scanner of `bytes` (a UTF-8 byte-order mark skipped).
+    /// A scanner of text[position..<end]; `end` is the text's end or the start of a line.
+    init(text: UnsafeBufferPointer<UInt8>, path: String, delimiter: UInt8, position: Int = 0, end: Int? = nil) {
+        self.text = text
+        self.path = path
+        self.delimiter = delimiter
+        self.position = position
+        self.end = end ?? text.count
+    }
+
+    /// Moves to a place another scanner of the same text reached.
+    mutating func resume(at position: Int, lineNumber: Int) { (self.position, self.lineNumber) = (position, lineNumber) }
+
+    /// Runs `body` on a scanner of `bytes` in place (a UTF-8 byte-order mark skipped).
     static func scan<T>(_ bytes: Data, path: String, delimiter: UInt8,
                         _ body: (inout LabTextScanner) throws -> T) throws -> T {
-        var buffer = [UInt8](bytes)
-        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { buffer.removeFirst(3) }
-        buffer.append(0)
-        return try buffer.withUnsafeBufferPointer { pointer in
-            var scanner = LabTextScanner(text: pointer, path: path, delimiter: delimiter)
+        try bytes.withUnsafeBytes { raw in
+            let text = raw.bindMemory(to: UInt8.self)
+            var scanner = LabTextScanner(text: text, path: path, delimiter: delimiter,
+                                         position: text.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0)
             return try body(&scanner)
         }
     }
-
-    private var end: Int { text.count - 1 }
 
     /// Bytes left after the current line (an estimate of the rows to come).
     var remainingBytes: Int { end - position }
@@ -36,8 +47,11 @@ struct LabTextScanner {
     mutating func nextLine() -> Range<Int>? {
         guard position < end else { return nil }
         let start = position
-        var stop = start
-        while stop < end, text[stop] != 10, text[stop] != 13 { stop += 1 }
+        // The first LF, then a CR before it (memchr scans many bytes at a time).
+        let base = UnsafeRawPointer(text.baseAddress!)
+        var stop = end
+        if let lineFeed = memchr(base + start, 10, end - start) { stop = UnsafeRawPointer(lineFeed) - base }
+        if let carriageReturn = memchr(base + start, 13, stop - start) { stop = UnsafeRawPointer(carriageReturn) - base }
         position = stop
         if position < end, text[position] == 13 { position += 1 }
         if position < end, text[position] == 10 { position += 1 }
@@ -106,22 +120,50 @@ struct LabTextScanner {
         }
     }
 
+    /// The numbers of the `names.count` cells from `position` appended to
+    /// `values`; `position` moves past them. `cellsBefore` cells precede them
+    /// in a row of `fields`; an error as `number` gives for the first bad cell.
+    @inline(__always)
+    func appendNumbers(_ position: inout Int, in line: Range<Int>, names: [String], cellsBefore: Int, fields: Int,
+                       into values: inout RowWriter) throws {
+        for k in names.indices {
+            if !rowEnded(position, in: line), let value = finiteNumber(&position, in: line) {
+                values.append(value)
+                continue
+            }
+            if rowEnded(position, in: line) { throw shortRow(found: cellsBefore + k, fields: fields) }
+            _ = try number(&position, in: line, column: names[k])
+        }
+    }
+
+    /// The finite decimal number filling the cell at `position` (spaces
+    /// around it allowed), moving `position` past the cell and its delimiter;
+    /// nil, and `position` unmoved, for anything else.
+    @inline(__always)
+    func finiteNumber(_ position: inout Int, in line: Range<Int>) -> Double? {
+        var start = position
+        while start < line.upperBound, isSpace(text[start]) { start += 1 }
+        guard let (value, stop) = DecimalNumber.parse(text, from: start, before: line.upperBound), value.isFinite else { return nil }
+        var next = stop
+        while next < line.upperBound, isSpace(text[next]) { next += 1 }
+        guard next == line.upperBound || text[next] == delimiter else { return nil }
+        position = next == line.upperBound ? next : next + 1
+        return value
+    }
+
     /// The number in the cell starting at `position`, which then moves past
     /// the cell and its delimiter. The cell must hold one finite decimal
     /// number (spaces around it allowed); `column` names it in errors.
-    @inline(__always)
     func number(_ position: inout Int, in line: Range<Int>, column: @autoclosure () -> String) throws -> Double {
+        if let value = finiteNumber(&position, in: line) { return value }
         var start = position
         while start < line.upperBound, isSpace(text[start]) { start += 1 }
         var stop = start
         var value = Double.nan
-        if start < line.upperBound, let (fast, end) = decimal(at: start, before: line.upperBound) {
-            (value, stop) = (fast, end)
+        if let (decimal, end) = DecimalNumber.parse(text, from: start, before: line.upperBound) {
+            (value, stop) = (decimal, end)
         } else if start < line.upperBound, Self.startsNumber(text[start]) {
-            let base = UnsafeMutableRawPointer(mutating: text.baseAddress!)
-            var after: UnsafeMutablePointer<CChar>?
-            value = strtod(base.assumingMemoryBound(to: CChar.self) + start, &after)
-            stop = UnsafeRawPointer(after!) - UnsafeRawPointer(base)
+            (value, stop) = DecimalNumber.strtodPrefix(text, from: start, before: line.upperBound)
             // strtod reads hexadecimal ("0x1A"); an export never writes it.
             if let x = text[start..<stop].firstIndex(where: { $0 | 0x20 == UInt8(ascii: "x") }), x > start {
                 stop = start
@@ -140,59 +182,6 @@ struct LabTextScanner {
         }
         position = next == line.upperBound ? next : next + 1
         return value
-    }
-
-    /// Powers of ten exactly representable as doubles.
-    private static let powersOfTen: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
-                                                1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
-
-    /// A plain decimal number (`-1.25`, `3.80E-06`) at `start` and where it
-    /// ends, when its digits form an integer up to 2^53 and its power of ten is
-    /// within ±22: one exact multiplication or division then gives the
-    /// correctly rounded value, as strtod would (Clinger's fast path). Nil
-    /// otherwise, and strtod reads it.
-    @inline(__always)
-    private func decimal(at start: Int, before limit: Int) -> (Double, Int)? {
-        var i = start
-        let negative = text[i] == 45
-        if negative || text[i] == 43 { i += 1 }
-        var significand: UInt64 = 0, exponent = 0, digits = 0
-        while i < limit, text[i] &- 48 < 10 {
-            guard significand < 100_000_000_000_000_000 else { return nil }
-            significand = significand * 10 + UInt64(text[i] &- 48)
-            digits += 1
-            i += 1
-        }
-        if i < limit, text[i] == 46 {
-            i += 1
-            while i < limit, text[i] &- 48 < 10 {
-                guard significand < 100_000_000_000_000_000 else { return nil }
-                significand = significand * 10 + UInt64(text[i] &- 48)
-                exponent -= 1
-                digits += 1
-                i += 1
-            }
-        }
-        guard digits > 0 else { return nil }
-        if i < limit, text[i] | 0x20 == UInt8(ascii: "e") {
-            var j = i + 1
-            let negativeExponent = j < limit && text[j] == 45
-            if j < limit, text[j] == 45 || text[j] == 43 { j += 1 }
-            if j < limit, text[j] &- 48 < 10 {
-                var power = 0
-                while j < limit, text[j] &- 48 < 10 {
-                    guard power < 10_000 else { return nil }
-                    power = power * 10 + Int(text[j] &- 48)
-                    j += 1
-                }
-                exponent += negativeExponent ? -power : power
-                i = j
-            }
-        }
-        guard significand <= 1 << 53, abs(exponent) <= 22 else { return nil }
-        let magnitude = exponent < 0 ? Double(significand) / Self.powersOfTen[-exponent]
-                                     : Double(significand) * Self.powersOfTen[exponent]
-        return (negative ? -magnitude : magnitude, i)
     }
 
     /// True when the row has no cell left at `position`: its end, not preceded by a delimiter.

@@ -91,11 +91,27 @@ public enum NexusCSV {
         let names = try uniqueNames(signals, devices: devices, path: scanner.path, line: scanner.lineNumber - 1)
 
         // Data rows: frame, sub frame, values; until a blank line or the end.
-        let count = width - 2
-        var values = [Double]()  // row after row
-        values.reserveCapacity(min(scanner.remainingBytes / 4, 400_000_000))
-        var firstFrame = 0, subFrames: Int?, rows = 0
-        while let line = scanner.nextLine(), !scanner.isBlank(line) {
+        let path = scanner.path
+        /// Frames in order, each with the same sub frames from 0: the sub frames per frame, once a second frame begins.
+        func checkFrames(_ rows: NumericRows) throws -> Int? {
+            guard rows.count > 0 else { return nil }
+            let frames = rows.column(0), subs = rows.column(1)
+            let firstFrame = Int(frames[0])
+            var subFrames: Int?
+            for row in 0..<rows.count {
+                let (frame, sub) = (Int(frames[row]), Int(subs[row]))
+                if subFrames == nil, row > 0, frame != firstFrame { subFrames = row }
+                let expected = subFrames.map { (firstFrame + row / $0, row % $0) } ?? (firstFrame, row)
+                guard (frame, sub) == expected else {
+                    throw InputError(file: path, line: rows.lines[row],
+                                     "frame \(frame), sub frame \(sub) where frame \(expected.0), sub frame "
+                                     + "\(expected.1) should follow (frames in order, each with the same sub frames from 0)")
+                }
+            }
+            return subFrames
+        }
+        let rows = try scanner.numericRows(width: width, blankLines: .endRows, prefixChecks: { _ = try checkFrames($0) }) {
+            scanner, line, values in
             var position = line.lowerBound
             let frame = try scanner.number(&position, in: line, column: "Frame")
             if scanner.rowEnded(position, in: line) { throw scanner.shortRow(found: 1, fields: width) }
@@ -103,28 +119,21 @@ public enum NexusCSV {
             guard frame == frame.rounded(), abs(frame) < 1e9, sub == sub.rounded(), sub >= 0, sub < 1e9 else {
                 throw scanner.error("frame \(frame), sub frame \(sub): frame and sub frame numbers must be whole numbers")
             }
-            if rows == 0 { firstFrame = Int(frame) }
-            if subFrames == nil, rows > 0, Int(frame) != firstFrame { subFrames = rows }
-            let expected = subFrames.map { (firstFrame + rows / $0, rows % $0) } ?? (firstFrame, rows)
-            guard (Int(frame), Int(sub)) == expected else {
-                throw scanner.error("frame \(Int(frame)), sub frame \(Int(sub)) where frame \(expected.0), sub frame "
-                                    + "\(expected.1) should follow (frames in order, each with the same sub frames from 0)")
-            }
-            for column in 0..<count {
-                if scanner.rowEnded(position, in: line) { throw scanner.shortRow(found: column + 2, fields: width) }
-                values.append(try scanner.number(&position, in: line, column: names[column]))
-            }
+            values.append(frame)
+            values.append(sub)
+            try scanner.appendNumbers(&position, in: line, names: names, cellsBefore: 2, fields: width, into: &values)
             try scanner.expectRowEnd(position, in: line, fields: width)
-            rows += 1
         }
-        guard rows > 0 else { throw scanner.error("the Devices section has no data rows") }
-        let perFrame = subFrames ?? rows
-        guard rows % perFrame == 0 else {
-            throw scanner.error("the last frame has \(rows % perFrame) of its \(perFrame) sub frames (a truncated file?)")
+        guard rows.count > 0 else { throw scanner.error("the Devices section has no data rows") }
+        let subFrames = try checkFrames(rows)
+        let firstFrame = Int(rows.column(0)[0])
+        let perFrame = subFrames ?? rows.count
+        guard rows.count % perFrame == 0 else {
+            throw scanner.error("the last frame has \(rows.count % perFrame) of its \(perFrame) sub frames (a truncated file?)")
         }
         let frameRate = rate / Double(perFrame)
         let start = Double(firstFrame - 1) / frameRate
-        let columns = (0..<count).map { column in (0..<rows).map { values[$0 * count + column] } }
+        let columns = rows.columns(2..<width)
         return names.indices.map { i in
             LabChannel(name: names[i], sensor: devices[i], signal: signals[i], unit: i + 2 < unitRow.count ? unitRow[i + 2] : "",
                        sampleRate: rate, startTime: start, samples: columns[i], isEMG: isEMGDevice(devices[i]))

@@ -68,27 +68,19 @@ public enum NoraxonCSV {
                 units.append(unit)
             }
 
-            let width = header.count
-            var time = [Double](), lines = [Int]()
-            var samples = [[Double]](repeating: [], count: columns.count)
-            let estimate = min(scanner.remainingBytes / (2 * width), 50_000_000)
-            time.reserveCapacity(estimate)
-            for i in samples.indices { samples[i].reserveCapacity(estimate) }
-            while let line = scanner.nextLine() {
-                if scanner.isBlank(line) { continue }
+            let width = header.count, timeColumn = header[0]
+            let rows = try scanner.numericRows(width: columns.count + 1, blankLines: .skipped) { scanner, line, values in
                 var position = line.lowerBound
-                time.append(try scanner.number(&position, in: line, column: header[0]) * timeScale)
-                lines.append(scanner.lineNumber)
+                values.append(try scanner.number(&position, in: line, column: timeColumn) * timeScale)
                 for text in 1...2 {
                     if scanner.rowEnded(position, in: line) { throw scanner.shortRow(found: text, fields: width) }
                     scanner.skipCell(&position, in: line)
                 }
-                for channel in 0..<columns.count {
-                    if scanner.rowEnded(position, in: line) { throw scanner.shortRow(found: channel + 3, fields: width) }
-                    samples[channel].append(try scanner.number(&position, in: line, column: columns[channel]))
-                }
+                try scanner.appendNumbers(&position, in: line, names: columns, cellsBefore: 3, fields: width, into: &values)
                 try scanner.expectRowEnd(position, in: line, fields: width)
             }
+            let time = rows.column(0), lines = rows.lines
+            let samples = rows.columns(1..<columns.count + 1)
             guard time.count >= 2 else { throw InputError(file: path, "has \(time.count) data row(s); a recording needs at least 2") }
             if let (text, line) = metadata.value(["count", "samples", "sample count"]) {
                 guard let count = Int(text), count > 0 else {

@@ -96,7 +96,7 @@ public enum OutputFiles {
 
     /// Whether `process` is a live process on this machine (`kill(pid, 0)`
     /// succeeds, or fails only for lack of permission).
-    private static func isRunning(_ process: Int32) -> Bool {
+    static func isRunning(_ process: Int32) -> Bool {
         kill(process, 0) == 0 || errno == EPERM
     }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// Reads raw EMG from delimited text (CSV, TSV, TXT): a header row, an optional
 /// first column of time in seconds, then one column per channel. The delimiter
@@ -48,14 +49,14 @@ public enum RawEMGCSV {
         if hasTime {
             let time = table.columns[0]
             for i in 1..<count where !(time[i] > time[i - 1]) {
-                throw InputError(file: path, line: i + 2, column: table.header[0],
+                throw InputError(file: path, line: table.lines[i], column: table.header[0],
                                  "time \(time[i]) does not increase on the previous row's \(time[i - 1])")
             }
             let interval = (time[count - 1] - time[0]) / Double(count - 1)
             for i in 1..<count {
                 let ratio = (time[i] - time[i - 1]) / interval
                 if abs(ratio - 1) > intervalTolerance {
-                    throw InputError(file: path, line: i + 2, column: table.header[0], String(
+                    throw InputError(file: path, line: table.lines[i], column: table.header[0], String(
                         format: "time is not uniformly sampled: %.6g s since the previous row, %.2f× the mean "
                             + "interval %.6g s (a gap or jitter); resample the file first",
                         time[i] - time[i - 1], ratio, interval))
@@ -97,14 +98,49 @@ enum FileInput {
             throw InputError(file: path, "no such file")
         }
         if isDirectory.boolValue { throw InputError(file: path, "is a directory, not a file") }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        } catch {
+        guard let data = mapped(path) ?? (try? Data(contentsOf: URL(fileURLWithPath: path))) else {
             throw InputError(file: path, "cannot be read")
         }
         if let identity = FileIdentity(path: path) { FileIdentity.inputs.insert(identity) }
         return data
+    }
+
+    /// A regular file's bytes mapped into memory, its pages mapped from the
+    /// page cache at once: no copy, and no fresh memory to fault in page by
+    /// page (which costs more than reading the file). Nil for an empty file
+    /// or anything else (a pipe, a device), which is read instead.
+    private static func mapped(_ path: String) -> Data? {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size > 0 else { return nil }
+        let size = Int(status.st_size)
+        #if os(Linux)
+        let flags = MAP_PRIVATE | MAP_POPULATE
+        #else
+        let flags = MAP_PRIVATE
+        #endif
+        guard let memory = mmap(nil, size, PROT_READ, flags, descriptor, 0), memory != MAP_FAILED else { return nil }
+        return Data(bytesNoCopy: memory, count: size, deallocator: .custom { pointer, _ in munmap(pointer, size) })
+    }
+
+    /// `sha256(bytes)` computed on another thread; the function returned waits for it.
+    static func sha256InBackground(_ bytes: Data) -> @Sendable () -> String {
+        let result = DigestResult()
+        DispatchQueue.global().async {
+            result.digest.withLock { $0 = sha256(bytes) }
+            result.done.signal()
+        }
+        return {
+            result.done.wait()
+            return result.digest.withLock { $0! }
+        }
+    }
+
+    private final class DigestResult: Sendable {
+        let digest = Mutex<String?>(nil)
+        let done = DispatchSemaphore(value: 0)
     }
 
     static func sha256(_ bytes: Data) -> String {

@@ -2,7 +2,7 @@ import Crypto
 import Dispatch
 import Foundation
 
-/// A study's sessions run one by one into an output folder, safely:
+/// A study's sessions run `jobs` at a time into an output folder, safely:
 ///
 /// - each session's results (`sessions/ID.json` in the `count` schema, its
 ///   activations CSV, with `--bootstrap` its resamples `sessions/ID_resamples.json`
@@ -14,6 +14,7 @@ import Foundation
 ///   killed at any moment loses only the sessions in flight;
 /// - a session that fails writes `sessions/ID.error.json` with its one-line
 ///   error instead and does not stop the others;
+/// - while a session is computed, its running marker is there (`StudyStatus`);
 /// - `shard` i of N runs every N-th session (i, i + N, …), so shards on several
 ///   machines sharing the folder together run each session once;
 /// - with `--bootstrap`, each session draws its own series of resamples
@@ -114,6 +115,10 @@ public struct StudyBatch: Sendable {
             }
             // The old key goes first: until the new files are all in place, none may pass for a result.
             try? FileManager.default.removeItem(atPath: files.key)
+            // Marks the session as running (`StudyStatus`) while it is computed.
+            let running = files.runningMarker
+            FileManager.default.createFile(atPath: running, contents: nil)
+            defer { try? FileManager.default.removeItem(atPath: running) }
             let (envelope, events) = settings.bootstrap == nil
                 ? (try input.envelope(settings: settings.protocol.preprocessing), nil)
                 : try input.envelopeAndEvents(settings: settings.protocol.preprocessing)
@@ -226,6 +231,12 @@ struct SessionFiles {
     var key: String { file(".key") }
     var resamples: String { file("_resamples.json") }
     var error: String { file(".error.json") }
+    /// Present while a process computes the session: `.ID.running.partial-HOST-PID`,
+    /// so a killed process's marker is removed with its other temporaries.
+    var runningMarker: String {
+        (folder as NSString).appendingPathComponent(OutputFiles.temporaryName(for: id + Self.runningSuffix))
+    }
+    static let runningSuffix = ".running"
 }
 
 /// A session's bootstrap resamples as `batch --bootstrap` keeps them
