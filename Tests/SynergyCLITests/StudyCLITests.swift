@@ -216,7 +216,8 @@ final class StudyCLITests: XCTestCase {
 
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, 255)
-        let thisHost = String(cString: host).replacingOccurrences(of: "/", with: "_")
+        let thisHost = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            .replacingOccurrences(of: "/", with: "_")
         let finished = Process()
         finished.executableURL = URL(fileURLWithPath: "/bin/true")
         try finished.run()
