@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 
 /// Runs the built `synergy` tool as a user would, in temporary folders.
@@ -15,19 +16,32 @@ enum ToolRunner {
         return FileManager.default.fileExists(atPath: beside.path) ? beside : Bundle.main.bundleURL.appendingPathComponent("synergy")
     }
 
-    static func synergy(_ arguments: [String]) throws -> Run {
+    static func synergy(_ arguments: [String]) throws -> Run { try run(binary, arguments) }
+
+    /// Runs `executable` to its end. Standard error is read on another thread
+    /// while standard output is read here, so a child that fills one pipe's
+    /// buffer while the other is being read cannot block forever.
+    static func run(_ executable: URL, _ arguments: [String]) throws -> Run {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let errorOutput = Mutex(Data())
+        let errorRead = DispatchSemaphore(value: 0)
+        let errorHandle = err.fileHandleForReading
+        DispatchQueue.global().async {
+            let data = errorHandle.readDataToEndOfFile()
+            errorOutput.withLock { $0 = data }
+            errorRead.signal()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        errorRead.wait()
         process.waitUntilExit()
         return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+                   stderr: String(decoding: errorOutput.withLock { $0 }, as: UTF8.self))
     }
 
     /// A new empty folder, removed when `test` ends.

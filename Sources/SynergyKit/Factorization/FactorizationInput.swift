@@ -1,5 +1,6 @@
-/// The matrix D (muscles × samples) to factorise, held in one buffer that the
-/// solvers read concurrently, with the sums every fit needs.
+/// The matrix D (muscles × samples) to factorise, with the sums every fit
+/// needs: kept as a `Matrix` and as two raw copies the solvers read
+/// concurrently, D and its transpose (both column-major).
 public final class FactorizationInput: @unchecked Sendable {
     public let muscles: Int
     public let samples: Int
