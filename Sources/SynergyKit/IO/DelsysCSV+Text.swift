@@ -97,25 +97,24 @@ extension DelsysCSV {
                 scanner.resume(at: start, lineNumber: firstLine - 1)
                 // A blank cell is NaN here (a number must be finite).
                 let rows = try scanner.numericRows(width: width, blankLines: .skipped, isBlank: { $1.isEmpty },
-                                                   prefixChecks: { try Self.checkBlanks($0, names: names, path: path) }) {
+                                                   prefixChecks: { _ = try Self.checkBlanks($0, names: names, path: path) }) {
                     scanner, line, values in
                     try Self.readRow(scanner, line, names: names, pairedTime: pairedTime, into: &values)
                 }
                 return (rows, (scanner.position, scanner.lineNumber + 1))
             }
             (position, lineNumber) = end
-            try Self.checkBlanks(rows, names: names, path: path)
-            let columns = rows.columns(0..<width).map { column in
-                guard let blank = column.firstIndex(where: \.isNaN) else { return column }
-                return Array(column[..<blank])
+            let blanks = try Self.checkBlanks(rows, names: names, path: path)
+            let columns = zip(rows.columns(0..<width), blanks).map { column, blank in
+                blank.map { Array(column[..<$0]) } ?? column
             }
             return (columns, firstLine)
         }
 
         /// The rows' blanks, in the order one pass meets them: a blank line
         /// followed by more rows, and a value after its column's first blank
-        /// cell (NaN), are errors.
-        private static func checkBlanks(_ rows: NumericRows, names: [String], path: String) throws {
+        /// cell (NaN), are errors. Returns each column's first blank cell, where it ends.
+        private static func checkBlanks(_ rows: NumericRows, names: [String], path: String) throws -> [Int?] {
             var interrupted: (line: Int, next: Int)?
             if let blank = rows.firstBlankLine {
                 if let next = rows.lines.first(where: { $0 > blank }) ?? rows.badRowLine.flatMap({ $0 > blank ? $0 : nil }) {
@@ -123,10 +122,9 @@ extension DelsysCSV {
                 }
             }
             var valueAfterBlank: (row: Int, column: Int, blank: Int)?
-            for c in names.indices {
-                let column = rows.column(c)
-                guard let blank = column.firstIndex(where: \.isNaN),
-                      let value = column[blank...].firstIndex(where: { !$0.isNaN }) else { continue }
+            let blanks = names.indices.map { rows.column($0).firstIndex(where: \.isNaN) }
+            for (c, blank) in blanks.enumerated() {
+                guard let blank, let value = rows.column(c)[blank...].firstIndex(where: { !$0.isNaN }) else { continue }
                 if valueAfterBlank.map({ value < $0.row }) ?? true { valueAfterBlank = (value, c, blank) }
             }
             if let interrupted, valueAfterBlank.map({ interrupted.next <= rows.lines[$0.row] }) ?? true {
@@ -138,6 +136,7 @@ extension DelsysCSV {
                                  "a value follows the column's blank cell on line \(rows.lines[blank]) "
                                  + "(a column ends at its first blank cell)")
             }
+            return blanks
         }
 
         /// One data row's `names.count` cells (NaN for a blank one) appended to `values`.
