@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import SynergyKit
 
 struct Batch: ParsableCommand {
@@ -173,18 +174,21 @@ struct GroupAnalysisOptions: ParsableArguments {
 }
 
 /// Progress on standard error: a bar redrawn in place on a terminal, one line per session otherwise.
-final class BatchProgress: @unchecked Sendable {
+final class BatchProgress: Sendable {
     private let total: Int
     private let quiet: Bool
     private let terminal = isatty(STDERR_FILENO) == 1
     private let start = Date()
-    private var done = 0
+    private let sessionsDone = Mutex(0)
 
     init(total: Int, quiet: Bool) { (self.total, self.quiet) = (total, quiet) }
 
-    /// Prints the session's progress, and its warning even when quiet.
+    /// Prints the session's progress, and its warning even when quiet (`StudyBatch.run` reports one session at a time).
     func report(_ outcome: StudyBatch.SessionOutcome) {
-        done += 1
+        let done = sessionsDone.withLock { done in
+            done += 1
+            return done
+        }
         if let warning = outcome.warning {
             write((terminal && !quiet ? "\r\u{1B}[K" : "") + "synergy: warning: \(outcome.entry.id): \(outcome.entry.path): \(warning)\n")
         }
@@ -207,7 +211,7 @@ final class BatchProgress: @unchecked Sendable {
         }
     }
 
-    func finish() { if terminal && !quiet && done > 0 { write("\n") } }
+    func finish() { if terminal && !quiet && sessionsDone.withLock({ $0 }) > 0 { write("\n") } }
 
     func line(_ text: String) { if !quiet { write("synergy batch: \(text)\n") } }
 

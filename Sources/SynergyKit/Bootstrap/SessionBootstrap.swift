@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// How a command resamples: `resamples` resamples (0: no bootstrap), in gait
 /// cycles when they are known, else in blocks of `blockSeconds` (1 s).
@@ -87,22 +86,10 @@ public struct SessionBootstrap: Sendable {
         return min(highestRank, max(reportedRank, (count ?? highestRank) + 1))
     }
 
-    /// Fits every resample, `threads` at a time.
+    /// Fits every resample, `threads` at a time; when some fail, the lowest-numbered one's problem is thrown.
     public func run() throws -> [Resample] {
         BLAS.useSingleThread()
-        let state = Mutex((next: 0, results: [Result<Resample, FitProblem>?](repeating: nil, count: resamples)))
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, resamples))) { _ in
-            while true {
-                let index: Int? = state.withLock { s in
-                    defer { s.next += 1 }
-                    return s.next < resamples ? s.next : nil
-                }
-                guard let index else { return }
-                let result = Result { try resample(index) }.mapError { $0 as! FitProblem }
-                state.withLock { $0.results[index] = result }
-            }
-        }
-        return try state.withLock { $0.results }.map { try $0!.get() }
+        return try parallelMap(count: resamples, workers: threads) { index throws(FitProblem) in try resample(index) }
     }
 
     /// Resample `index`: its units drawn, its ranks fitted, its synergies matched to the full data's.

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The number of clusters by the gap statistic (Tibshirani, Walther & Hastie
 /// 2001, J R Stat Soc B 63:411), as Cheung et al. (2020) chose the number of
@@ -174,32 +173,22 @@ public enum GapStatistic {
                                       fill: @Sendable (Int, UnsafeMutableBufferPointer<Double>) -> Void) -> [[Double]] {
         let (n, d) = (data.count, data.dimension)
         let chunks = KMeans.chunked(0..<referenceCount, into: max(1, min(threads, referenceCount)))
-        let results = Mutex([[Double]](repeating: [], count: referenceCount))
-        @Sendable func work(_ c: Int) {
+        return parallelMap(count: chunks.count, workers: chunks.count) { c in
             let workspace = KMeans.Workspace(count: n, dimension: d, capacity: ks.last!)
             var buffer = [Double](repeating: 0, count: n * d)
-            var rows: [(Int, [Double])] = []
-            for b in chunks[c] {
+            return chunks[c].map { b in
                 buffer.withUnsafeMutableBufferPointer { fill(b, $0) }
                 let reference = KMeans.PointSet(count: n, dimension: d, values: buffer)
                 let referenceSeed = SeededGenerator(seed: seed, rank: referenceSeedTag, replicate: b).nextValue()
-                let row = ks.map { k in
+                return ks.map { k in
                     workspace.resetBest()
                     workspace.runReplicates(reference, k: k, replicates: 0..<settings.referenceReplicates,
                                             maximumIterations: settings.maximumIterations, seed: referenceSeed,
                                             keepClustering: false)
                     return log(workspace.best.withinSumOfSquares)
                 }
-                rows.append((b, row))
             }
-            results.withLock { for (b, row) in rows { $0[b] = row } }
-        }
-        if chunks.count == 1 {
-            work(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: chunks.count, execute: work)
-        }
-        return results.withLock { $0 }
+        }.flatMap { $0 }
     }
 }
 

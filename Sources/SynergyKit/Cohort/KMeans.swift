@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// k-means clustering by Lloyd's algorithm: for n points x₁ … xₙ (rows of an
 /// n × d matrix) and a number of clusters k, the partition and centroids c₁ … c_k
@@ -99,19 +98,10 @@ public enum KMeans {
                                     seed: seed, keepClustering: true)
             return workspace.best
         }
-        let best: Workspace.Best
-        if chunks.count == 1 {
-            best = bestOfChunk(chunks[0])
-        } else {
-            let results = Mutex([Workspace.Best?](repeating: nil, count: chunks.count))
-            DispatchQueue.concurrentPerform(iterations: chunks.count) { c in
-                let chunkBest = bestOfChunk(chunks[c])
-                results.withLock { $0[c] = chunkBest }
-            }
-            // Chunks are in replicate order and `<` is strict: the first of equals wins.
-            best = results.withLock { $0 }.map { $0! }.reduce(nil) { kept, next in
-                kept.map { next.withinSumOfSquares < $0.withinSumOfSquares ? next : $0 } ?? next
-            }!
+        let chunkBests = parallelMap(count: chunks.count, workers: chunks.count) { bestOfChunk(chunks[$0]) }
+        // Chunks are in replicate order and `<` is strict: the first of equals wins.
+        let best = chunkBests.dropFirst().reduce(chunkBests[0]) { kept, next in
+            next.withinSumOfSquares < kept.withinSumOfSquares ? next : kept
         }
         return best.clustering(dimension: data.dimension, canonical: true)
     }

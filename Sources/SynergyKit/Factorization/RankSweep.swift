@@ -29,29 +29,22 @@ public enum RankSweep {
         let order = batches.indices.sorted { (cost[$0], $1) > (cost[$1], $0) }
         // Each rank's best replicate is kept as its batches finish (only its W and
         // C), under a total order, so the result does not depend on which finishes first.
-        struct Progress { var next = 0; var summaries: [[ReplicateSummary]]; var best: [Factorization?] }
-        let progress = Mutex(Progress(summaries: Array(repeating: [], count: batches.count),
-                                      best: Array(repeating: nil, count: ranks.count)))
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, batches.count))) { _ in
-            while true {
-                let index: Int? = progress.withLock { state in
-                    defer { state.next += 1 }
-                    return state.next < order.count ? order[state.next] : nil
-                }
-                guard let index else { return }
-                let batch = batches[index]
-                let result = ReplicateBatch(input: input, rank: batch.rank, settings: settings,
-                                            seed: seed, replicates: batch.replicates).run()
-                let slot = ranks.firstIndex(of: batch.rank)!
-                progress.withLock { state in
-                    state.summaries[index] = result.replicates
-                    if state.best[slot].map({ result.best.summary.isBetter(than: $0.summary) }) ?? true {
-                        state.best[slot] = result.best
-                    }
+        let bestSoFar = Mutex([Factorization?](repeating: nil, count: ranks.count))
+        let finished = parallelMap(count: order.count, workers: threads) { position in
+            let batch = batches[order[position]]
+            let result = ReplicateBatch(input: input, rank: batch.rank, settings: settings,
+                                        seed: seed, replicates: batch.replicates).run()
+            let slot = ranks.firstIndex(of: batch.rank)!
+            bestSoFar.withLock { best in
+                if best[slot].map({ result.best.summary.isBetter(than: $0.summary) }) ?? true {
+                    best[slot] = result.best
                 }
             }
+            return result.replicates
         }
-        let (summaries, best) = progress.withLock { ($0.summaries, $0.best) }
+        var summaries = [[ReplicateSummary]](repeating: [], count: batches.count)
+        for (position, index) in order.enumerated() { summaries[index] = finished[position] }
+        let best = bestSoFar.withLock { $0 }
         return ranks.enumerated().map { slot, rank in
             let kept = best[slot]!
             return RankFit(rank: rank, best: kept,

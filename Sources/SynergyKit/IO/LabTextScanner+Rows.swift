@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The data rows of a text export as numbers: `width` columns, and each row's line.
 struct NumericRows {
@@ -79,28 +78,23 @@ extension LabTextScanner {
                            end: p + 1 < starts.count ? starts[p + 1] : end)
         }
         // Each piece's lines, so each knows the row its first line may have.
-        let lineCounts = Mutex([Int](repeating: 0, count: starts.count))
-        DispatchQueue.concurrentPerform(iterations: starts.count) { p in
+        let lineCounts = parallelMap(count: starts.count, workers: starts.count) { p in
             var scanner = piece(p), count = 0
             while scanner.nextLine() != nil { count += 1 }
-            lineCounts.withLock { $0[p] = count }
+            return count
         }
-        let firstRows = lineCounts.withLock { $0 }.reduce(into: [0]) { $0.append($0.last! + $1) }
+        let firstRows = lineCounts.reduce(into: [0]) { $0.append($0.last! + $1) }
         var results = [PieceResult]()
         let columns = [Double].uninitializedArrays(width, capacity: firstRows.last!) { buffers in
             let table = UnsafeMutablePointer<UnsafeMutablePointer<Double>>.allocate(capacity: max(1, width))
             defer { table.deallocate() }
             for c in 0..<width { table[c] = buffers[c].baseAddress! }
             nonisolated(unsafe) let columns = table
-            let pieces = Mutex([PieceResult?](repeating: nil, count: starts.count))
-            DispatchQueue.concurrentPerform(iterations: starts.count) { p in
+            results = parallelMap(count: starts.count, workers: starts.count) { p in
                 var scanner = piece(p)
-                let result = PieceResult.read(&scanner, into: columns, width: width, firstRow: firstRows[p],
-                                              blankLines: blankLines, isBlank: isBlank ?? { $0.isBlank($1) },
-                                              readRow: readRow)
-                pieces.withLock { $0[p] = result }
+                return PieceResult.read(&scanner, into: columns, width: width, firstRow: firstRows[p],
+                                        blankLines: blankLines, isBlank: isBlank ?? { $0.isBlank($1) }, readRow: readRow)
             }
-            results = pieces.withLock { $0 }.map { $0! }
             // The pieces up to the first that stopped or failed, their rows moved up to follow each other.
             var rows = 0
             for (p, result) in results.enumerated() {

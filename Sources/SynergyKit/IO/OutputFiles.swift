@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Writes a set of result files all-or-nothing: each goes to a temporary name
 /// in its destination folder, and only when every one is written are they
@@ -124,10 +125,9 @@ struct FileIdentity: Hashable {
 }
 
 /// A set of file identities shared by the threads of a run.
-final class FileIdentitySet: @unchecked Sendable {
-    private let lock = NSLock()
-    private var members = Set<FileIdentity>()
+final class FileIdentitySet: Sendable {
+    private let members = Mutex(Set<FileIdentity>())
 
-    func insert(_ identity: FileIdentity) { lock.withLock { _ = members.insert(identity) } }
-    func contains(_ identity: FileIdentity) -> Bool { lock.withLock { members.contains(identity) } }
+    func insert(_ identity: FileIdentity) { members.withLock { _ = $0.insert(identity) } }
+    func contains(_ identity: FileIdentity) -> Bool { members.withLock { $0.contains(identity) } }
 }

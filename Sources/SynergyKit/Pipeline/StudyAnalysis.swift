@@ -265,8 +265,8 @@ public enum StudyAnalysis {
                                      clusters: clusters), labels)
     }
 
-    /// Comparisons of session pairs, each computed once.
-    final class PairComparisons: @unchecked Sendable {
+    /// Comparisons of session pairs, each computed once (by one thread: the cache is not locked, so not `Sendable`).
+    final class PairComparisons {
         private var cache = [[Int]: SynergyComparison]()
         let settings: GroupAnalysisSettings
         init(settings: GroupAnalysisSettings) { self.settings = settings }

@@ -1,6 +1,7 @@
 import Crypto
 import Dispatch
 import Foundation
+import Synchronization
 
 /// A study's sessions run `jobs` at a time into an output folder, safely:
 ///
@@ -87,15 +88,12 @@ public struct StudyBatch: Sendable {
     /// `threadsPerSession` threads; `progress` is called (serially) after each session.
     public func run(_ entries: [StudyManifest.Entry], jobs: Int, threadsPerSession: Int,
                     progress: @escaping @Sendable (SessionOutcome) -> Void) -> [SessionOutcome] {
-        let queue = WorkQueue(count: entries.count)
-        let results = ResultSlots<SessionOutcome>(count: entries.count)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, entries.count))) { _ in
-            while let index = queue.next() {
-                let outcome = process(entries[index], threads: threadsPerSession)
-                results.set(index, outcome, then: progress)
-            }
+        let serialProgress = Mutex(progress)
+        return parallelMap(count: entries.count, workers: jobs) { index in
+            let outcome = process(entries[index], threads: threadsPerSession)
+            serialProgress.withLock { $0(outcome) }
+            return outcome
         }
-        return results.values
     }
 
     /// One session: reuse, compute and write, or record the failure.
@@ -308,38 +306,5 @@ public struct StudyRun: Codable, Sendable, Equatable {
         } catch {
             throw InputError(file: path, "is not the run description of a study (written by 'synergy batch')")
         }
-    }
-}
-
-/// Hands out indices 0..<count to worker threads.
-final class WorkQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
-    private let count: Int
-    init(count: Int) { self.count = count }
-    func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard nextIndex < count else { return nil }
-        nextIndex += 1
-        return nextIndex - 1
-    }
-}
-
-/// Results filled in by worker threads, each slot once.
-final class ResultSlots<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Value?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Value, then report: (Value) -> Void) {
-        lock.lock()
-        defer { lock.unlock() }
-        slots[index] = value
-        report(value)
-    }
-    var values: [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.map { $0! }
     }
 }

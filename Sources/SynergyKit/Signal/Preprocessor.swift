@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The envelope matrix D that factorisation takes, with its time axis.
 public struct Envelope: Sendable, Equatable {
@@ -140,23 +139,18 @@ public enum Preprocessor {
             return binStarts.map { EnvelopeSteps.binMeans(x, starts: $0) } ?? x
         }
         let floorPerChannel = settings.floor == .zero
-        let results = Mutex([Result<[Double], any Error>?](repeating: nil, count: recording.channels.count))
-        DispatchQueue.concurrentPerform(iterations: recording.channels.count) { c in
-            let result = Result<[Double], any Error> {
-                var x = recording.channels[c]
-                if settings.demean { EnvelopeSteps.demean(&x) }
-                if let highPass { x = try highPass(x) }
-                EnvelopeSteps.rectify(&x)
-                if let lowPass { x = try lowPass(x) }
-                guard x.allSatisfy(\.isFinite) else {
-                    throw SignalError("channel '\(recording.channelNames[c])' overflows while filtering (its samples "
-                                      + "reach \(amplitudes[c])); rescale the recording")
-                }
-                return floorPerChannel ? try finish(&x, channel: c, floor: 0) : x
+        var channels = try parallelMap(count: recording.channels.count, workers: recording.channels.count) { c in
+            var x = recording.channels[c]
+            if settings.demean { EnvelopeSteps.demean(&x) }
+            if let highPass { x = try highPass(x) }
+            EnvelopeSteps.rectify(&x)
+            if let lowPass { x = try lowPass(x) }
+            guard x.allSatisfy(\.isFinite) else {
+                throw SignalError("channel '\(recording.channelNames[c])' overflows while filtering (its samples "
+                                  + "reach \(amplitudes[c])); rescale the recording")
             }
-            results.withLock { $0[c] = result }
+            return floorPerChannel ? try finish(&x, channel: c, floor: 0) : x
         }
-        var channels = try results.withLock { $0 }.map { try $0!.get() }
         if !floorPerChannel {
             let smallest = channels.compactMap { $0.lazy.filter { $0 > 0 }.min() }.min() ?? 0
             for c in channels.indices {

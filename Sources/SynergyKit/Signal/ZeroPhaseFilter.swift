@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A filter applied forward and then backward over a signal, so the result has
 /// no phase shift and the filter's magnitude response squared, with SciPy's
@@ -40,20 +39,7 @@ private func checkLength(_ count: Int, padding: Int) throws {
 private func mapChannels(_ channels: [[Double]], padding: Int, threads: Int,
                          _ transform: @Sendable ([Double]) -> [Double]) throws -> [[Double]] {
     for channel in channels { try checkLength(channel.count, padding: padding) }
-    struct Progress { var next = 0; var results: [[Double]] }
-    let progress = Mutex(Progress(results: Array(repeating: [], count: channels.count)))
-    DispatchQueue.concurrentPerform(iterations: max(1, min(threads, channels.count))) { _ in
-        while true {
-            let index: Int? = progress.withLock { state in
-                defer { state.next += 1 }
-                return state.next < channels.count ? state.next : nil
-            }
-            guard let index else { return }
-            let result = transform(channels[index])
-            progress.withLock { $0.results[index] = result }
-        }
-    }
-    return progress.withLock { $0.results }
+    return parallelMap(count: channels.count, workers: threads) { transform(channels[$0]) }
 }
 
 /// `signal` with `count` samples of odd reflection before and after it:
