@@ -97,6 +97,7 @@ struct Batch: ParsableCommand {
         batch.touchdownLabel = preprocessingOptions.touchdownLabel
         batch.liftoffLabel = preprocessingOptions.liftoffLabel
         batch.defaultEvents = events
+        batch.errorText = { ErrorMessages.text($0) }
         let shard = try parsedShard()
         let entries = batch.entries(shard: shard)
         try batch.prepare()
@@ -185,7 +186,7 @@ final class BatchProgress: @unchecked Sendable {
     /// Prints the session's progress, and its warning even when quiet.
     func report(_ outcome: StudyBatch.SessionOutcome) {
         done += 1
-        if let warning = outcome.warning {
+        if let warning = outcome.warning.map(ErrorMessages.iterationCapWarning) {
             write((terminal && !quiet ? "\r\u{1B}[K" : "") + "synergy: warning: \(outcome.entry.id): \(outcome.entry.path): \(warning)\n")
         }
         guard !quiet else { return }
