@@ -98,6 +98,7 @@ struct Batch: ParsableCommand {
         batch.touchdownLabel = preprocessingOptions.touchdownLabel
         batch.liftoffLabel = preprocessingOptions.liftoffLabel
         batch.defaultEvents = events
+        batch.errorText = { ErrorMessages.text($0) }
         let shard = try parsedShard()
         let entries = batch.entries(shard: shard)
         try batch.prepare()
@@ -189,7 +190,7 @@ final class BatchProgress: Sendable {
             done += 1
             return done
         }
-        if let warning = outcome.warning {
+        if let warning = outcome.warning.map(ErrorMessages.iterationCapWarning) {
             write((terminal && !quiet ? "\r\u{1B}[K" : "") + "synergy: warning: \(outcome.entry.id): \(outcome.entry.path): \(warning)\n")
         }
         guard !quiet else { return }

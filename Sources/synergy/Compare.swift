@@ -111,7 +111,7 @@ struct Compare: ParsableCommand {
         print("\n(Synergies are numbered from 1 here; the JSON's indices are 0-based.)")
         for note in outcome.notes { FileHandle.standardError.write(Data("synergy: note: \(note)\n".utf8)) }
         for (source, side) in [(report.sources.a, report.a), (report.sources.b, report.b)] where source.kind != "synergies_json" {
-            if let warning = ReportTables.iterationCapWarning(side) {
+            if let warning = ReportTables.iterationCapWarning(side).map(ErrorMessages.iterationCapWarning) {
                 FileHandle.standardError.write(Data("synergy: warning: \(source.path): \(warning)\n".utf8))
             }
         }

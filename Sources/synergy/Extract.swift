@@ -16,9 +16,6 @@ struct Extract: ParsableCommand {
 
     func run() throws {
         let (envelope, events) = try session.readEnvelope()
-        guard rank <= envelope.muscles.count else {
-            throw InputError(file: envelope.path, "--rank \(rank) is more than its \(envelope.muscles.count) muscles")
-        }
         let analysis = SynergyAnalysis(envelope: envelope, protocol: session.resolvedProtocol,
                                        seed: session.seed, threads: session.threads)
         var outcome = try analysis.extract(rank: rank, activationsFile: session.activationsPath?.name ?? "")

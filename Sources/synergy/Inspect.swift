@@ -30,7 +30,8 @@ struct Inspect: ParsableCommand {
     }
 
     func run() throws {
-        let inspection = RecordingInspection(try LabRecording.read(path: file, format: format, sampleRate: sampleRate))
+        let inspection = RecordingInspection(try LabRecording.read(path: file, format: format, sampleRate: sampleRate),
+                                             mixedRatesAdvice: ErrorMessages.mixedRatesAdvice)
         if json {
             FileHandle.standardOutput.write(try inspection.json())
         } else {

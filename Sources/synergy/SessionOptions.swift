@@ -104,7 +104,7 @@ struct SessionOptions: ParsableArguments {
         print("\nWeights at rank \(report.rank) (unit vectors):")
         print(ReportTables.weights(report))
         if let bootstrap = ReportTables.bootstrap(report) { print("\n" + bootstrap) }
-        if let warning = ReportTables.iterationCapWarning(report) {
+        if let warning = ReportTables.iterationCapWarning(report).map(ErrorMessages.iterationCapWarning) {
             FileHandle.standardError.write(Data("synergy: warning: \(envelope.path): \(warning)\n".utf8))
         }
         guard let output, let activations = activationsPath else { return }

@@ -254,10 +254,11 @@ struct EDFHeader {
         let version = Array(bytes[0..<8])
         let edfVersion = Array("0       ".utf8), bdfVersion = [0xFF] + Array("BIOSEMI".utf8)
         guard version == (variant.sampleBytes == 2 ? edfVersion : bdfVersion) else {
-            let hint = version == edfVersion ? " (it is an EDF file: give --format edf)"
-                : version == bdfVersion ? " (it is a BDF file: give --format bdf)" : ""
-            throw InputError(file: path, "is not an \(variant.name) file: its first 8 bytes are "
-                             + "'\(fields.text(0, 8, trimmed: false))'\(hint)")
+            let firstBytes = fields.text(0, 8, trimmed: false)
+            if let actual = version == edfVersion ? RecordingFormat.edf : version == bdfVersion ? .bdf : nil {
+                throw InputError(file: path, .otherEDFVariant(readAs: format, firstBytes: firstBytes, actual: actual))
+            }
+            throw InputError(file: path, "is not an \(variant.name) file: its first 8 bytes are '\(firstBytes)'")
         }
         let reserved = fields.text(192, 44)
         let plus = ["EDF+", "BDF+"].contains { reserved.hasPrefix($0) }

@@ -4,14 +4,13 @@ extension EMGRecording {
         var copy = self
         for (old, new) in renames {
             guard let index = channelNames.firstIndex(where: { $0.caseInsensitiveCompare(old) == .orderedSame }) else {
-                throw InputError(file: path, "--rename: no channel named '\(old)' (channels: "
-                                 + "\(channelNames.joined(separator: ", ")))")
+                throw InputError(file: path, .renamedChannelMissing(name: old, channels: channelNames))
             }
             copy.channelNames[index] = new
         }
         var seen = Set<String>()
         for name in copy.channelNames where !seen.insert(name.lowercased()).inserted {
-            throw InputError(file: path, "--rename: two channels would be named '\(name)'")
+            throw InputError(file: path, .renamedChannelsCollide(name: name))
         }
         return copy
     }
@@ -22,7 +21,7 @@ extension EMGRecording {
         var seen = Set<String>()
         let indices = try names.map { name in
             guard seen.insert(name.lowercased()).inserted else {
-                throw InputError(file: path, "--muscles names '\(name)' twice")
+                throw InputError(file: path, .muscleNamedTwice(name: name))
             }
             guard let index = channelNames.firstIndex(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) else {
                 throw InputError(file: path, "no channel named '\(name)' (channels: \(channelNames.joined(separator: ", ")))")

@@ -10,7 +10,7 @@ public enum GaitEventsSource: Sendable, Equatable {
     /// context ("Right", "Left"; nil: whichever single context the file has).
     case recording(touchdown: String, liftoff: String, context: String?)
 
-    /// The words `--events` takes for the recording's own events: a C3D EVENT
+    /// The words naming the recording's own events: a C3D EVENT
     /// group, a Nexus CSV's `Events` section, EDF+/BDF+ annotations; `file`
     /// stands for any of them.
     public static let recordingEventWords = ["c3d", "nexus", "edf", "bdf", "file"]
@@ -21,7 +21,7 @@ public enum GaitEventsSource: Sendable, Equatable {
         return recordingEventWords.contains(word)
     }
 
-    /// Parses the `--events` flag: `c3d`, `nexus`, `edf`, `bdf` or `file`,
+    /// Parses a gait-events source: `c3d`, `nexus`, `edf`, `bdf` or `file`,
     /// each optionally `:CONTEXT`, or a CSV path; the file's events are
     /// matched by these labels (Vicon's defaults).
     public static func parse(_ text: String, touchdown: String = "Foot Strike",
@@ -44,8 +44,10 @@ public enum GaitEventsSource: Sendable, Equatable {
             events = try fromRecording(recording, touchdown: touchdown, liftoff: liftoff, context: context)
             source = recording.path
         }
-        if let problem = events.problem(start: recording.startTime, end: recording.endTime)
-            ?? cycles.flatMap(events.problem(cutting:)) {
+        if let problem = events.problem(start: recording.startTime, end: recording.endTime) {
+            throw InputError(file: source, problem)
+        }
+        if let problem = cycles.flatMap(events.problem(cutting:)) {
             throw InputError(file: source, problem)
         }
         return events
@@ -59,9 +61,9 @@ public enum GaitEventsSource: Sendable, Equatable {
         let strikes = matching(touchdown)
         guard !strikes.isEmpty else {
             let labels = Set(recording.events.map(\.label)).sorted()
-            throw InputError(file: recording.path, "no '\(touchdown)' events in the file"
-                             + (labels.isEmpty ? " (it has no events; give --events CYCLES.csv)"
-                                : " (its event labels: \(labels.joined(separator: ", ")))"))
+            if labels.isEmpty { throw InputError(file: recording.path, .noRecordingEvents(touchdown: touchdown)) }
+            throw InputError(file: recording.path, "no '\(touchdown)' events in the file (its event labels: "
+                             + "\(labels.joined(separator: ", ")))")
         }
         let contexts = Set(strikes.map(\.context)).sorted()
         let chosen: String
@@ -73,8 +75,8 @@ public enum GaitEventsSource: Sendable, Equatable {
             chosen = found
         } else {
             guard contexts.count == 1 else {
-                throw InputError(file: recording.path, "'\(touchdown)' events in several contexts "
-                                 + "(\(contexts.joined(separator: ", "))); choose one with --events \(recording.format.eventsWord):CONTEXT")
+                throw InputError(file: recording.path, .eventContextNeeded(touchdown: touchdown, contexts: contexts,
+                                                                           format: recording.format))
             }
             chosen = contexts[0]
         }
@@ -106,18 +108,5 @@ public enum GaitEventsCSV {
         }
         guard table.rowCount > 0 else { throw InputError(file: path, "has a header but no events") }
         return GaitEvents(touchdowns: table.columns[0], liftoffs: table.header.count == 2 ? table.columns[1] : nil)
-    }
-}
-
-extension RecordingFormat {
-    /// The `--events` word for this format's own events.
-    var eventsWord: String {
-        switch self {
-        case .c3d: "c3d"
-        case .nexusCSV: "nexus"
-        case .edf: "edf"
-        case .bdf: "bdf"
-        default: "file"
-        }
     }
 }

@@ -4,12 +4,26 @@ public struct InputError: Error, CustomStringConvertible, Equatable {
     public var line: Int?
     public var column: String?
     public var problem: String
+    /// The facts, when the input does not fit a setting: a caller words
+    /// them in its own terms (`problem` is their `description`).
+    public var setting: SettingProblem?
 
     public init(file: String, line: Int? = nil, column: String? = nil, _ problem: String) {
         self.file = file
         self.line = line
         self.column = column
         self.problem = problem
+    }
+
+    public init(file: String, line: Int? = nil, column: String? = nil, _ setting: SettingProblem) {
+        self.init(file: file, line: line, column: column, setting.description)
+        self.setting = setting
+    }
+
+    /// A signal-processing problem of this file.
+    public init(file: String, _ error: SignalError) {
+        self.init(file: file, error.problem)
+        setting = error.setting
     }
 
     /// "FILE: line L, column 'C': PROBLEM" on one line: control characters

@@ -18,28 +18,28 @@ extension LabRecording {
         var channels = self.channels
         for (old, new) in renames {
             guard let index = channels.firstIndex(where: { $0.name.caseInsensitiveCompare(old) == .orderedSame }) else {
-                throw InputError(file: path, "--rename: no channel named '\(old)' (channels: \(channelList))")
+                throw InputError(file: path, .renamedChannelMissing(name: old, channels: self.channels.map(\.name)))
             }
             channels[index].name = new
         }
         var seen = Set<String>()
         for channel in channels where !seen.insert(channel.name.lowercased()).inserted {
-            throw InputError(file: path, "--rename: two channels would be named '\(channel.name)'")
+            throw InputError(file: path, .renamedChannelsCollide(name: channel.name))
         }
         let chosen: [LabChannel]
         if let names {
             var picked = Set<String>()
             chosen = try names.map { name in
-                guard picked.insert(name.lowercased()).inserted else { throw InputError(file: path, "--muscles names '\(name)' twice") }
+                guard picked.insert(name.lowercased()).inserted else { throw InputError(file: path, .muscleNamedTwice(name: name)) }
                 guard let channel = channels.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) else {
-                    throw InputError(file: path, "no channel named '\(name)' (channels: \(Self.list(channels)))")
+                    throw InputError(file: path, "no channel named '\(name)' (channels: \(SettingProblem.nameList(channels.map(\.name))))")
                 }
                 return channel
             }
         } else if channels.contains(where: { $0.isEMG != nil }) {
             chosen = channels.filter { $0.isEMG == true }
             guard !chosen.isEmpty else {
-                throw InputError(file: path, "has no EMG channels (channels: \(Self.list(channels))); name the ones to use with --muscles")
+                throw InputError(file: path, .noEMGChannels(channels: channels.map(\.name)))
             }
         } else {
             chosen = channels
@@ -80,17 +80,15 @@ extension LabRecording {
         let rates = channels.map(\.sampleRate)
         guard let target else {
             guard let first = rates.first, rates.contains(where: { !Self.sameRate($0, first) }) else { return channels }
-            var groups = [(rate: Double, names: [String])]()
+            var groups = [SettingProblem.RateGroup]()
             for channel in channels {
                 if let i = groups.firstIndex(where: { Self.sameRate($0.rate, channel.sampleRate) }) {
-                    groups[i].names.append(channel.name)
+                    groups[i].channels.append(channel.name)
                 } else {
-                    groups.append((channel.sampleRate, [channel.name]))
+                    groups.append(.init(rate: channel.sampleRate, channels: [channel.name]))
                 }
             }
-            let described = groups.map { "\(Self.hertz($0.rate)) (\($0.names.joined(separator: ", ")))" }
-            throw InputError(file: path, "the EMG channels have different sample rates: \(described.joined(separator: "; ")); "
-                             + "give --resample HZ to bring them to one, or choose channels with --muscles")
+            throw InputError(file: path, .mixedSampleRates(groups))
         }
         var sources = Set<String>()
         let result = try channels.map { channel -> LabChannel in
@@ -111,13 +109,6 @@ extension LabRecording {
                             + "(polyphase, Kaiser-windowed anti-aliasing filter)")
         }
         return result
-    }
-
-    private var channelList: String { Self.list(channels) }
-
-    private static func list(_ channels: [LabChannel]) -> String {
-        let names = channels.prefix(40).map(\.name)
-        return names.joined(separator: ", ") + (channels.count > 40 ? ", … (\(channels.count) in all)" : "")
     }
 
     static func sameRate(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(abs(a), abs(b)) }

@@ -17,8 +17,7 @@ extension LabRecording {
     public static func parse(_ bytes: Data, path: String, format: RecordingFormat,
                              sampleRate: Double? = nil) throws -> LabRecording {
         if sampleRate != nil, format != .csv {
-            throw InputError(file: path, "--sample-rate applies to CSV files only (this is a \(format.title) file, "
-                             + "whose rates are in the file)")
+            throw InputError(file: path, .sampleRateNotApplicable(format: format))
         }
         switch format {
         case .csv:

@@ -67,14 +67,12 @@ public enum RawEMGCSV {
             let rounded = measured.rounded()
             rate = abs(measured - rounded) <= 1e-6 * measured ? rounded : measured
             if let given = options.sampleRate, abs(given - rate) > 1e-3 * rate {
-                throw InputError(file: path, column: table.header[0], String(
-                    format: "the time column gives %.6g Hz but --sample-rate says %.6g Hz", rate, given))
+                throw InputError(file: path, column: table.header[0], .sampleRateDisagrees(timeColumn: rate, given: given))
             }
             start = time[0]
         } else {
             guard let given = options.sampleRate else {
-                throw InputError(file: path, line: 1, "no time column (the first header is '\(table.header[0])'); "
-                                 + "name it 'time' (seconds) or give --sample-rate HZ")
+                throw InputError(file: path, line: 1, .sampleRateNeeded(firstHeader: table.header[0]))
             }
             rate = given
             start = 0

@@ -55,7 +55,10 @@ public struct RecordingInspection: Codable, Sendable, Equatable {
     public var events: [Event]
     public var warnings: [String]
 
-    public init(_ recording: LabRecording) {
+    /// The report of `recording`; `mixedRatesAdvice` ends the warning on
+    /// channels of different rates (a caller names its own way to resample them).
+    public init(_ recording: LabRecording,
+                mixedRatesAdvice: String = "analysing them together needs them resampled to one rate") {
         path = recording.path
         sha256 = recording.sha256
         format = recording.format.rawValue
@@ -80,7 +83,7 @@ public struct RecordingInspection: Codable, Sendable, Equatable {
         if rates.count > 1 {
             warnings.append("the \(recording.channels.contains { $0.isEMG == true } ? "EMG " : "")channels have "
                             + "\(rates.count) different sample rates (\(rates.sorted().map(LabRecording.hertz).joined(separator: ", "))); "
-                            + "analysing them together needs --resample HZ")
+                            + mixedRatesAdvice)
         }
     }
 

@@ -110,12 +110,11 @@ public struct ComparisonAnalysis: Sendable {
                 }
             }
         }
-        var sideA = try load(a, label: "A"), sideB = try load(b, label: "B")
+        var sideA = try load(a, side: .a), sideB = try load(b, side: .b)
         let common = sideA.muscles.filter { name in sideB.muscles.contains { $0.caseInsensitiveCompare(name) == .orderedSame } }
         let (droppedA, droppedB) = (Self.missing(from: common, sideA.muscles), Self.missing(from: common, sideB.muscles))
         if strict, !(droppedA.isEmpty && droppedB.isEmpty) {
-            throw InputError(file: sideB.path, "--strict: its muscles differ from \(sideA.path)'s ("
-                             + Self.describe(droppedA, droppedB) + ")")
+            throw InputError(file: sideB.path, .musclesDiffer(from: sideA.path, onlyInA: droppedA, onlyInB: droppedB))
         }
         guard common.count >= 2 else {
             throw InputError(file: sideB.path, "has \(common.count) muscle(s) in common with \(sideA.path) "
@@ -125,8 +124,8 @@ public struct ComparisonAnalysis: Sendable {
         try sideB.restrict(to: common)
         let scaled = try preprocess(&sideA, &sideB)
 
-        var reportA = try synergies(&sideA, rank: rankA, activationsFile: activationFiles.a, flag: "--rank-a")
-        var reportB = try synergies(&sideB, rank: rankB, activationsFile: activationFiles.b, flag: "--rank-b")
+        var reportA = try synergies(&sideA, rank: rankA, activationsFile: activationFiles.a, side: .a)
+        var reportB = try synergies(&sideB, rank: rankB, activationsFile: activationFiles.b, side: .b)
         let comparison = try SynergyComparison(a: Self.weights(reportA), b: Self.weights(reportB),
                                                threshold: threshold, coefficientMinimum: coefficientMinimum)
         var support: ComparisonSupport?
@@ -220,7 +219,7 @@ public struct ComparisonAnalysis: Sendable {
         }
     }
 
-    private func load(_ side: Side, label: String) throws -> LoadedSide {
+    private func load(_ side: Side, side label: ComparisonSide) throws -> LoadedSide {
         switch side {
         case .synergies(let path):
             let report = try SynergyReport.read(path: path)
@@ -235,8 +234,7 @@ public struct ComparisonAnalysis: Sendable {
             let recording = try input.recording(at: input.path)
             let settings = `protocol`.preprocessing.resolved(sampleRate: recording.sampleRate)
             if settings.cycles != nil, input.events == nil {
-                throw InputError(file: input.path, "the protocol cuts the signal into gait cycles; give --events-\(label.lowercased()) "
-                                 + "CYCLES.csv (touchdown and lift-off times) or --events-\(label.lowercased()) c3d")
+                throw InputError(file: input.path, .gaitEventsNeeded(side: label))
             }
             return LoadedSide(path: input.path, kind: "raw", sha256: recording.sha256, muscles: recording.channelNames,
                               recording: recording, events: try input.events?.events(for: recording, cycles: settings.cycles),
@@ -293,38 +291,23 @@ public struct ComparisonAnalysis: Sendable {
             let (silent, other, share) = ratio < silenceRatio * median ? (b.path, a.path, ratio / median)
                 : ratio * silenceRatio > median ? (a.path, b.path, median / ratio) : ("", "", 1.0)
             guard !silent.isEmpty else { continue }
-            throw InputError(file: silent, "muscle '\(muscles[i])' is silent: relative to the other muscles its envelope "
-                             + "varies \(String(format: "%.2g", share * 100)) % as much as in \(other) (below "
-                             + "--silent-below \(silenceRatio)); leave it out of both with --muscles, or compare it "
-                             + "anyway with --silent-below 0")
+            throw InputError(file: silent, .silentMuscle(muscle: muscles[i], share: share, other: other,
+                                                         silenceRatio: silenceRatio))
         }
     }
 
     /// The side's synergy report: reused from its JSON, or counted here.
-    private func synergies(_ side: inout LoadedSide, rank: Int?, activationsFile: String, flag: String) throws -> SynergyReport {
+    private func synergies(_ side: inout LoadedSide, rank: Int?, activationsFile: String,
+                           side label: ComparisonSide) throws -> SynergyReport {
         if let report = side.report {
             if let rank, rank != report.rank {
-                throw InputError(file: side.path, "holds synergies at rank \(report.rank) only; \(flag) \(rank) needs the recording")
+                throw InputError(file: side.path, .rankNeedsRecording(heldRank: report.rank, rank: rank, side: label))
             }
             return report
         }
         guard let envelope = side.envelope else { preconditionFailure("a session side always has an envelope") }
-        let muscles = envelope.muscles.count
-        if let rank, rank > muscles {
-            throw InputError(file: side.path, "\(flag) \(rank) is more than the \(muscles) muscles compared")
-        }
-        if let maxRank, maxRank > muscles {
-            throw InputError(file: side.path, "--max-rank \(maxRank) is more than the \(muscles) muscles compared")
-        }
-        if let maxRank, let rank, rank > maxRank {
-            throw InputError(file: side.path, "\(flag) \(rank) is above --max-rank \(maxRank)")
-        }
-        let highest = maxRank ?? max(`protocol`.maxRank.maxRank(muscles: muscles), rank ?? 1)
-        if `protocol`.criterion.kind == .linearity, highest < 3 {
-            throw InputError(file: side.path, "curve linearity needs a sweep of at least 3 ranks; "
-                             + (maxRank != nil ? "--max-rank is \(highest)" : "\(muscles) muscles compared allow \(highest)"))
-        }
         let analysis = SynergyAnalysis(envelope: envelope, protocol: `protocol`, seed: seed, threads: threads)
+        let highest = try analysis.highestRank(requested: maxRank, reporting: rank, side: label)
         let outcome = try analysis.count(maxRank: highest, reportedRank: rank, activationsFile: activationsFile)
         side.activations = outcome.activations
         side.highestRank = highest
@@ -347,14 +330,8 @@ public struct ComparisonAnalysis: Sendable {
         muscles.filter { name in !common.contains { $0.caseInsensitiveCompare(name) == .orderedSame } }
     }
 
-    static func describe(_ droppedA: [String], _ droppedB: [String]) -> String {
-        [droppedA.isEmpty ? nil : "only in A: " + droppedA.joined(separator: ", "),
-         droppedB.isEmpty ? nil : "only in B: " + droppedB.joined(separator: ", ")]
-            .compactMap { $0 }.joined(separator: "; ")
-    }
-
     /// Runs a signal step, naming the file in its error.
     private static func named<T>(_ path: String, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as SignalError { throw InputError(file: path, error.problem) }
+        do { return try body() } catch let error as SignalError { throw InputError(file: path, error) }
     }
 }

@@ -87,21 +87,18 @@ public struct SessionInput: Sendable {
     /// Runs the preprocessing chain on a recording read from `path`.
     public func preprocess(_ recording: EMGRecording, settings: PreprocessingSettings) throws -> Envelope {
         let events: GaitEvents? = try settings.cycles.map { cycles in
-            guard let source = self.events else {
-                throw InputError(file: path, "the protocol cuts the signal into gait cycles; give --events CYCLES.csv "
-                                 + "(touchdown and lift-off times) or --events c3d")
-            }
+            guard let source = self.events else { throw InputError(file: path, .gaitEventsNeeded(side: nil)) }
             return try source.events(for: recording, cycles: cycles)
         }
         let others = try normaliseAcross.map { try self.recording(at: $0) }
         for other in others where other.channelNames.map({ $0.lowercased() }) != recording.channelNames.map({ $0.lowercased() }) {
-            throw InputError(file: other.path, "--normalise-across: its channels (\(other.channelNames.joined(separator: ", "))) "
-                             + "differ from \(path)'s (\(recording.channelNames.joined(separator: ", "))); use --muscles")
+            throw InputError(file: other.path, .normalisationChannelsDiffer(channels: other.channelNames, session: path,
+                                                                            sessionChannels: recording.channelNames))
         }
         do {
             return try Preprocessor.envelope(recording, events: events, settings: settings, pooledWith: others)
         } catch let error as SignalError {
-            throw InputError(file: path, error.problem)
+            throw InputError(file: path, error)
         }
     }
 }

@@ -32,6 +32,10 @@ public struct StudyBatch: Sendable {
     /// Default gait events for rows without an `events` column entry (`c3d`, say).
     public var defaultEvents: String?
     public var outputFolder: String
+    /// The one line a failed session's error is recorded as (`sessions/ID.error.json`,
+    /// `Status.failed`): by default its description; a caller may word an
+    /// `InputError.setting` in terms of its own options.
+    public var errorText: @Sendable (any Error) -> String = { "\($0)" }
 
     public init(manifest: StudyManifest, settings: StudySettings, template: SessionInput, outputFolder: String) {
         self.manifest = manifest
@@ -148,7 +152,7 @@ public struct StudyBatch: Sendable {
                                   warning: ReportTables.iterationCapWarning(report))
         } catch {
             // Name the file as the manifest does, so the message is the same from any working directory.
-            let message = "\(error)".replacingOccurrences(of: file, with: entry.path)
+            let message = errorText(error).replacingOccurrences(of: file, with: entry.path)
             for stale in [files.key, files.json, files.activations, files.figure, files.resamples] {
                 try? FileManager.default.removeItem(atPath: stale)
             }

@@ -22,22 +22,31 @@ public struct SynergyAnalysis: Sendable {
         public var activations: Matrix
     }
 
-    /// Fits `rank` synergies.
+    /// Fits `rank` synergies (at most the envelope's muscles).
     public func extract(rank: Int, activationsFile: String) throws -> Outcome {
+        guard rank <= envelope.muscles.count else {
+            throw InputError(file: envelope.path, .rankAboveMuscles(rank: rank, muscles: envelope.muscles.count, side: nil))
+        }
         let fits = try fit(ranks: [rank])
         return outcome(command: "extract", fits: fits, count: nil, reported: fits[0], activationsFile: activationsFile)
     }
 
-    /// The highest rank of a sweep: `requested` (`--max-rank`) or the protocol's
-    /// rule, checked against the envelope's muscles and the criterion's needs.
-    public func highestRank(requested: Int?) throws -> Int {
+    /// The highest rank of a sweep: `requested` when given, else the protocol's
+    /// rule for the envelope's muscles (raised to `rank` when that is higher).
+    /// Checked: `rank`, the rank to report instead of the count, is at most the
+    /// muscles and the highest rank; the highest rank is at most the muscles;
+    /// curve linearity has at least 3 ranks. The problems name `side` when the
+    /// envelope is one session of a comparison.
+    public func highestRank(requested: Int?, reporting rank: Int? = nil, side: ComparisonSide? = nil) throws -> Int {
         let muscles = envelope.muscles.count
-        let highest = requested ?? `protocol`.maxRank.maxRank(muscles: muscles)
-        guard highest <= muscles else {
-            throw InputError(file: envelope.path, "--max-rank \(highest) is more than its \(muscles) muscles")
-        }
+        func problem(_ setting: SettingProblem) -> InputError { InputError(file: envelope.path, setting) }
+        if let rank, rank > muscles { throw problem(.rankAboveMuscles(rank: rank, muscles: muscles, side: side)) }
+        let highest = requested ?? max(`protocol`.maxRank.maxRank(muscles: muscles), rank ?? 1)
+        guard highest <= muscles else { throw problem(.maxRankAboveMuscles(maxRank: highest, muscles: muscles, side: side)) }
+        if let rank, rank > highest { throw problem(.rankAboveMaxRank(rank: rank, maxRank: highest, side: side)) }
         if `protocol`.criterion.kind == .linearity, highest < 3 {
-            throw InputError(file: envelope.path, "curve linearity needs a sweep of at least 3 ranks (max rank is \(highest))")
+            throw problem(.sweepTooShortForLinearity(highest: highest, muscles: muscles, maxRankGiven: requested != nil,
+                                                     side: side))
         }
         return highest
     }
@@ -96,9 +105,8 @@ public struct SynergyAnalysis: Sendable {
                 && fit.quality.muscleVAF.allSatisfy(\.isFinite) && fit.best.weights.elements.allSatisfy(\.isFinite)
                 && fit.best.activations.elements.allSatisfy(\.isFinite)
             guard finite else {
-                throw InputError(file: envelope.path, "rank \(fit.rank): the \(`protocol`.factorization.algorithm.rawValue) "
-                                 + "fit did not stay finite (the envelope's values span \(input.minimum)…\(input.maximum)); "
-                                 + "try --algorithm mu or rescale the envelope")
+                throw InputError(file: envelope.path, .fitNotFinite(rank: fit.rank, algorithm: `protocol`.factorization.algorithm,
+                                                                    minimum: input.minimum, maximum: input.maximum))
             }
         }
         return fits

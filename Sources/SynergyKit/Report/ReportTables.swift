@@ -19,7 +19,8 @@ public enum ReportTables {
     /// One line on the ranks whose replicates the iteration cap stopped before
     /// their stopping rule, or nil when every replicate converged, e.g. "the
     /// iteration cap (20 iterations) stopped 7 of 10 replicates before they
-    /// converged: rank 1 5 of 5 (the kept one too), rank 2 2 of 5; raise --max-iterations".
+    /// converged: rank 1 5 of 5 (the kept one too), rank 2 2 of 5" (the facts:
+    /// a caller adds how to raise the cap).
     public static func iterationCapWarning(_ report: SynergyReport) -> String? {
         let capped = report.ranks.filter { $0.replicatesConverged < $0.replicates.count }
         guard !capped.isEmpty else { return nil }
@@ -30,7 +31,7 @@ public enum ReportTables {
                 + (rank.converged ? "" : " (the kept one too)")
         }
         return "the iteration cap (\(report.protocol.factorization.maxIterations) iterations) stopped \(stopped) of \(total) "
-            + "replicates before they converged: " + ranks.joined(separator: ", ") + "; raise --max-iterations"
+            + "replicates before they converged: " + ranks.joined(separator: ", ")
     }
 
     /// Muscles down, synergies across: the unit-norm weights of the reported rank.

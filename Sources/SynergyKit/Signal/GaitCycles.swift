@@ -42,13 +42,12 @@ public struct GaitEvents: Codable, Sendable, Equatable {
     }
 
     /// Why these events cannot be cut into cycles as `settings` say, or nil.
-    public func problem(cutting settings: CycleSettings) -> String? {
+    public func problem(cutting settings: CycleSettings) -> SettingProblem? {
         if settings.pointsPerPhase.count == 2, liftoffs == nil {
-            return "the events have no lift-offs, which resampling stance and swing separately needs "
-                + "(or give --points-per-cycle N)"
+            return .liftoffsNeeded
         }
         if CycleNormalisation.cycleIndices(self, settings: settings).isEmpty {
-            return "\(cycleCount) gait cycle(s) leave none once the first and last are dropped"
+            return .noCyclesLeft(cycles: cycleCount)
         }
         return nil
     }

@@ -57,7 +57,7 @@ public enum Preprocessor {
                             data: matrix(channels))
         }
         guard let events else {
-            throw SignalError("the protocol cuts the signal into gait cycles; give the events (--events)")
+            throw SignalError(.gaitEventsNeeded(side: nil))
         }
         if let problem = events.problem(cutting: cycleSettings) { throw SignalError(problem) }
         let cycles = CycleNormalisation.cycleIndices(events, settings: cycleSettings)

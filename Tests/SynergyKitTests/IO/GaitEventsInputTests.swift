@@ -28,7 +28,7 @@ final class GaitEventsInputTests: XCTestCase {
                        "touchdown 3 at 2.1 s is outside the recording (0.0–2.0 s)")
         XCTAssertEqual(try problem("touchdown_s\n0.1\n0.6\n1.1\n1.6\n", cycles: santuz),
                        "the events have no lift-offs, which resampling stance and swing separately needs "
-                       + "(or give --points-per-cycle N)")
+                       + "(or resample whole cycles to one number of points)")
         XCTAssertEqual(try problem("touchdown_s,liftoff_s\n0.1,0.3\n0.6,0.8\n1.1,1.3\n", cycles: santuz),
                        "2 gait cycle(s) leave none once the first and last are dropped")
         // Without cycles to cut, only the time span is checked.

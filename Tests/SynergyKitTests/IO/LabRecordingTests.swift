@@ -34,8 +34,12 @@ final class LabRecordingTests: XCTestCase {
         ])
         XCTAssertThrowsError(try file.emgRecording()) { error in
             XCTAssertEqual((error as? InputError)?.description, "lab.csv: the EMG channels have different sample rates: "
-                           + "1259.259259 Hz (A); 1925.925926 Hz (B); 1259 Hz (C); give --resample HZ to bring them to one, "
-                           + "or choose channels with --muscles")
+                           + "1259.259259 Hz (A); 1925.925926 Hz (B); 1259 Hz (C); resample them to one rate, "
+                           + "or choose channels of one rate")
+            XCTAssertEqual((error as? InputError)?.setting, .mixedSampleRates([
+                .init(rate: Self.trigno(17), channels: ["A"]), .init(rate: Self.trigno(26), channels: ["B"]),
+                .init(rate: 1259, channels: ["C"]),
+            ]))
         }
     }
 
@@ -75,7 +79,8 @@ final class LabRecordingTests: XCTestCase {
 
     func testNoEMGChannelAndUnresampleableRate() {
         XCTAssertThrowsError(try lab([LabChannel(name: "ACC", sampleRate: 148, samples: ramp(5), isEMG: false)]).emgRecording()) {
-            XCTAssertEqual(($0 as? InputError)?.problem, "has no EMG channels (channels: ACC); name the ones to use with --muscles")
+            XCTAssertEqual(($0 as? InputError)?.setting, .noEMGChannels(channels: ["ACC"]))
+            XCTAssertEqual(($0 as? InputError)?.problem, "has no EMG channels (channels: ACC); name the ones to use")
         }
         let odd = lab([LabChannel(name: "A", sampleRate: 1000 * Double.pi, samples: ramp(5), isEMG: true)])
         XCTAssertThrowsError(try odd.emgRecording(resampleTo: 1000)) {

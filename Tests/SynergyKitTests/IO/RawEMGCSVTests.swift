@@ -7,10 +7,11 @@ final class RawEMGCSVTests: XCTestCase {
         try RawEMGCSV.parse(Data(text.utf8), path: "raw.csv", options: .init(sampleRate: sampleRate))
     }
 
-    private func assertError(_ text: String, sampleRate: Double? = nil, _ expected: String,
+    private func assertError(_ text: String, sampleRate: Double? = nil, _ expected: String, setting: SettingProblem? = nil,
                              file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertThrowsError(try parse(text, sampleRate: sampleRate), file: file, line: line) { error in
             XCTAssertEqual("\(error)", expected, file: file, line: line)
+            XCTAssertEqual((error as? InputError)?.setting, setting, file: file, line: line)
         }
     }
 
@@ -41,11 +42,13 @@ final class RawEMGCSVTests: XCTestCase {
         assertError("time,TA,MG\n0,1,2\n0.001,1\n", "raw.csv: line 3: has 2 fields but the header has 3")
         assertError("time,TA,MG\n0,1,2\n0,1,2\n", "raw.csv: line 3, column 'time': time 0.0 does not increase on the previous row's 0.0")
         assertError("time,TA,ta\n0,1,2\n0.001,1,2\n", "raw.csv: line 1, column 'ta': duplicate channel name")
-        assertError("TA,MG\n1,2\n3,4\n", "raw.csv: line 1: no time column (the first header is 'TA'); name it 'time' (seconds) or give --sample-rate HZ")
+        assertError("TA,MG\n1,2\n3,4\n", "raw.csv: line 1: no time column (the first header is 'TA'); name it 'time' (seconds) or give the sample rate",
+                    setting: .sampleRateNeeded(firstHeader: "TA"))
         assertError("time,TA,MG\n0,1,2\n0.001,1,2\n0.002,1,2\n0.004,1,2\n0.005,1,2\n",
                     "raw.csv: line 5, column 'time': time is not uniformly sampled: 0.002 s since the previous row, 1.60× the mean interval 0.00125 s (a gap or jitter); resample the file first")
         assertError("time,TA,MG\n0,1,2\n0.001,1,2\n", sampleRate: 2000,
-                    "raw.csv: column 'time': the time column gives 1000 Hz but --sample-rate says 2000 Hz")
+                    "raw.csv: column 'time': the time column gives 1000 Hz but the sample rate given is 2000 Hz",
+                    setting: .sampleRateDisagrees(timeColumn: 1000, given: 2000))
         assertError("", "raw.csv: is empty")
         assertError("time,TA,MG\n0,1,2\n0.001,,2\n", "raw.csv: line 3, column 'TA': empty field")
         assertError("0,1,2\n0.001,3,4\n0.002,5,6\n", sampleRate: 1000,
@@ -73,6 +76,14 @@ final class RawEMGCSVTests: XCTestCase {
         }
         let renamed = try recording.renaming([("mg", "GM")])
         XCTAssertEqual(renamed.channelNames, ["TA", "GM", "SOL"])
-        XCTAssertThrowsError(try recording.renaming([("MG", "ta")]))
+        XCTAssertThrowsError(try recording.renaming([("MG", "ta")])) { error in
+            XCTAssertEqual((error as? InputError)?.setting, .renamedChannelsCollide(name: "ta"))
+        }
+        XCTAssertThrowsError(try recording.renaming([("VL", "GL")])) { error in
+            XCTAssertEqual((error as? InputError)?.setting, .renamedChannelMissing(name: "VL", channels: ["TA", "MG", "SOL"]))
+        }
+        XCTAssertThrowsError(try recording.selecting(["TA", "ta"])) { error in
+            XCTAssertEqual((error as? InputError)?.setting, .muscleNamedTwice(name: "ta"))
+        }
     }
 }

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import SynergyKit
 import XCTest
 
@@ -19,7 +16,7 @@ final class ComparisonFigureTests: XCTestCase {
         XCTAssertEqual(comparison.fractionation.count, 1, "the example should show one fractionation")
         XCTAssertTrue(comparison.assignment.contains { $0.similarity < figure.threshold }, "and one unmatched pair")
 
-        let document = try SVGDocument(svg)
+        let document = try XMLTree(svg)
         let n = figure.muscles.count
         let (chartsA, chartsB) = chartCounts(figure)
         XCTAssertEqual(document.elements(classed: "bar a").count, n * chartsA)
@@ -48,12 +45,12 @@ final class ComparisonFigureTests: XCTestCase {
 
     func testBarHeightsAreWeightTimesAxisScale() throws {
         let figure = try ComparisonFigureExample.gait()
-        let document = try SVGDocument(figure.svg())
+        let document = try XMLTree(figure.svg())
         for (name, weights) in [("A1", figure.a.weights[0]), ("B2", figure.b.weights[1])] {
             // The first chart of a synergy is its assignment (or left-out) row.
             let chart = try XCTUnwrap(document.elements.first { $0.attributes["data-synergy"] == name })
             let heights = document.elements(classed: name.hasPrefix("A") ? "bar a" : "bar b")
-                .filter { $0.group == chart.id }.compactMap { Double($0.attributes["height"] ?? "") }
+                .filter { document.enclosing($0, "g")?.id == chart.id }.compactMap { Double($0.attributes["height"] ?? "") }
             XCTAssertEqual(heights.count, weights.count)
             for (height, weight) in zip(heights, weights) {
                 XCTAssertEqual(height, weight * ComparisonFigure.weightAxisHeight, accuracy: 0.006, name)
@@ -68,7 +65,7 @@ final class ComparisonFigureTests: XCTestCase {
         let svg = figure.svg()
         XCTAssertTrue(svg.contains("A&amp;B&lt;1&gt;"))
         XCTAssertFalse(svg.contains("A&B<1>"))
-        let document = try SVGDocument(svg)
+        let document = try XMLTree(svg)
         XCTAssertEqual(Set(document.elements(classed: "muscle").map(\.text)), Set(muscles))
         XCTAssertTrue(document.allText.contains { $0.contains("A: <novice> & \"friends\".csv") })
     }
@@ -78,12 +75,12 @@ final class ComparisonFigureTests: XCTestCase {
         let profile = (0..<200).map { sin(Double($0) / 199 * .pi) }
         let onlyB = try ComparisonFigureExample.figure(muscles: ["TA", "SOL", "VL", "BF"], a: a, b: b,
                                                        profilesB: Array(repeating: profile, count: 3))
-        let document = try SVGDocument(onlyB.svg())
+        let document = try XMLTree(onlyB.svg())
         XCTAssertEqual(document.elements(classed: "profile a").count, 0)
         XCTAssertEqual(document.elements(classed: "profile b").count, 3)
 
         let neither = try ComparisonFigureExample.figure(muscles: ["TA", "SOL", "VL", "BF"], a: a, b: b)
-        XCTAssertFalse(try SVGDocument(neither.svg()).elements.contains { $0.classes.contains("profile") })
+        XCTAssertFalse(try XMLTree(neither.svg()).elements.contains { $0.classes.contains("profile") })
     }
 
     /// B's second synergy is A's first two summed: the merging section draws A1, A2 and B2, and the
@@ -94,7 +91,7 @@ final class ComparisonFigureTests: XCTestCase {
         let figure = try ComparisonFigureExample.figure(muscles: ["m1", "m2", "m3", "m4", "m5", "m6"], a: a, b: b)
         let merging = try XCTUnwrap(figure.comparison.merging.first)
         XCTAssertEqual(merging.sources, [0, 1])
-        let document = try SVGDocument(figure.svg())
+        let document = try XMLTree(figure.svg())
         let charts = document.elements.compactMap { $0.attributes["data-synergy"] }
         // Two assignment rows, A's left-out synergy, then the merging: sources and target.
         XCTAssertEqual(Array(charts.suffix(3)), ["A1", "A2", "B2"])
@@ -118,7 +115,7 @@ final class ComparisonFigureTests: XCTestCase {
         for figure in [small, large] {
             let svg = figure.svg()
             XCTAssertEqual(svg, figure.svg())
-            let document = try SVGDocument(svg)
+            let document = try XMLTree(svg)
             let root = try XCTUnwrap(document.elements.first)
             XCTAssertEqual(root.name, "svg")
             let width = try XCTUnwrap(root.attributes["width"]), height = try XCTUnwrap(root.attributes["height"])
@@ -127,9 +124,9 @@ final class ComparisonFigureTests: XCTestCase {
             XCTAssertEqual(document.elements(classed: "bar a").count, figure.muscles.count * chartsA)
             XCTAssertEqual(document.elements(classed: "bar b").count, figure.muscles.count * chartsB)
         }
-        let document = try SVGDocument(large.svg())
+        let document = try XMLTree(large.svg())
         let zeroChart = try XCTUnwrap(document.elements.first { $0.attributes["data-synergy"] == "A8" })
-        let zeroBars = document.elements(classed: "bar a").filter { $0.group == zeroChart.id }
+        let zeroBars = document.elements(classed: "bar a").filter { document.enclosing($0, "g")?.id == zeroChart.id }
         XCTAssertEqual(zeroBars.map { $0.attributes["height"] }, Array(repeating: "0.00", count: 30))
     }
 
@@ -147,7 +144,7 @@ final class ComparisonFigureTests: XCTestCase {
         if let path = ProcessInfo.processInfo.environment["SYNERGY_FIGURE_OUT"] {
             try svg.write(toFile: String(path.dropLast(".svg".count)) + "_bootstrap.svg", atomically: true, encoding: .utf8)
         }
-        let document = try SVGDocument(svg)
+        let document = try XMLTree(svg)
         let texts = document.allText
 
         let headerA = try XCTUnwrap(texts.first { $0.hasPrefix(figure.a.title) })
@@ -200,7 +197,7 @@ final class ComparisonFigureTests: XCTestCase {
         figure.b.countInterval = [5, 6]
         figure.support = .init(resamples: 10, matches: figure.comparison.matches.map { _ in nil }, merging: [nil],
                                fractionation: [0.5])
-        let document = try SVGDocument(figure.svg())
+        let document = try XMLTree(figure.svg())
         XCTAssertTrue(document.elements(classed: "support").isEmpty)
         let texts = document.allText
         XCTAssertFalse(try XCTUnwrap(texts.first { $0.hasPrefix(figure.a.title) }).contains("count"))
@@ -216,7 +213,7 @@ final class ComparisonFigureTests: XCTestCase {
         XCTAssertFalse(svg.contains("support"))
         XCTAssertFalse(svg.contains("95 %"))
         XCTAssertFalse(svg.contains("Bootstrap"))
-        XCTAssertFalse(try SVGDocument(svg).allText.contains { $0.contains("count") })
+        XCTAssertFalse(try XMLTree(svg).allText.contains { $0.contains("count") })
         var counted = plain
         (counted.a.count, counted.b.count) = (4, 5)
         XCTAssertEqual(counted.svg(), svg)
@@ -286,58 +283,7 @@ enum ComparisonFigureExample {
     }
 }
 
-/// An SVG parsed with XMLParser into a flat list of elements in document order.
-private struct SVGDocument {
-    struct Element {
-        var id: Int
-        var name: String
-        var attributes: [String: String]
-        var text = ""
-        /// The id of the innermost enclosing `<g>`, if any.
-        var group: Int?
-        var classes: [String] { (attributes["class"] ?? "").split(separator: " ").map(String.init) }
-    }
-
-    var elements: [Element] = []
-
-    init(_ svg: String) throws {
-        let collector = Collector()
-        let parser = XMLParser(data: Data(svg.utf8))
-        parser.delegate = collector
-        guard parser.parse() else {
-            throw NSError(domain: "SVGDocument", code: 1,
-                          userInfo: [NSLocalizedDescriptionKey: "not well-formed XML: \(String(describing: parser.parserError))"])
-        }
-        elements = collector.elements
-    }
-
-    /// The elements whose class list holds every class of `classes` (space-separated).
-    func elements(classed classes: String) -> [Element] {
-        let wanted = classes.split(separator: " ").map(String.init)
-        return elements.filter { element in wanted.allSatisfy(element.classes.contains) }
-    }
-
+private extension XMLTree {
     /// The text of every `<text>`, its `<tspan>`s joined.
-    var allText: [String] { elements.filter { $0.name == "text" }.map(\.text) }
-
-    private final class Collector: NSObject, XMLParserDelegate {
-        var elements: [Element] = []
-        private var open: [Int] = []
-
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
-            let group = open.last { elements[$0].name == "g" }
-            elements.append(Element(id: elements.count, name: name, attributes: attributes, group: group))
-            open.append(elements.count - 1)
-        }
-
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            open.removeLast()
-        }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            // Text belongs to the enclosing <text>, tspans included.
-            if let text = open.last(where: { elements[$0].name == "text" }) { elements[text].text += string }
-        }
-    }
+    var allText: [String] { elements("text").map(\.text) }
 }

@@ -38,6 +38,11 @@ struct XMLTree {
         }
     }
 
+    /// The innermost element named `name` that encloses `element`.
+    func enclosing(_ element: Element, _ name: String) -> Element? {
+        element.ancestors.last { elements[$0].name == name }.map { elements[$0] }
+    }
+
     /// The elements inside `element`, filtered as `elements(_:classed:)`.
     func descendants(of element: Element, _ name: String? = nil, classed classes: String = "") -> [Element] {
         elements(name, classed: classes).filter { $0.ancestors.contains(element.id) }

@@ -104,10 +104,10 @@ final class PreprocessingTests: XCTestCase {
         XCTAssertNotNil(GaitEvents(touchdowns: [0.1, 0.5], liftoffs: [0.7]).problem(start: 0, end: 1))
         let stanceAndSwing = CycleSettings(pointsPerPhase: [5, 3], dropFirstAndLast: false)
         XCTAssertNil(events.problem(cutting: stanceAndSwing))
-        XCTAssertEqual(GaitEvents(touchdowns: [0.25, 1.05]).problem(cutting: stanceAndSwing),
-                       "the events have no lift-offs, which resampling stance and swing separately needs "
-                       + "(or give --points-per-cycle N)")
+        XCTAssertEqual(GaitEvents(touchdowns: [0.25, 1.05]).problem(cutting: stanceAndSwing), .liftoffsNeeded)
         XCTAssertEqual(events.problem(cutting: CycleSettings(pointsPerPhase: [8], dropFirstAndLast: true)),
+                       .noCyclesLeft(cycles: 1))
+        XCTAssertEqual(SettingProblem.noCyclesLeft(cycles: 1).description,
                        "1 gait cycle(s) leave none once the first and last are dropped")
     }
 
