@@ -19,7 +19,7 @@ struct Extract: ParsableCommand {
         guard rank <= envelope.muscles.count else {
             throw InputError(file: envelope.path, "--rank \(rank) is more than its \(envelope.muscles.count) muscles")
         }
-        let analysis = SynergyAnalysis(envelope: envelope, protocol: session.resolvedProtocol,
+        let analysis = SynergyAnalysis(envelope: envelope, protocol: session.resolvedProtocol(),
                                        seed: session.seed, threads: session.threads)
         var outcome = try analysis.extract(rank: rank, activationsFile: session.activationsPath?.name ?? "")
         try session.bootstrap(&outcome, analysis, events: events, highestRank: rank)
