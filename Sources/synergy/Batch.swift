@@ -57,7 +57,7 @@ struct Batch: ParsableCommand {
 
     @OptionGroup var rankOptions: RankOptions
 
-    @OptionGroup var similarityOptions: SimilarityOptions
+    @OptionGroup var rulesOptions: ComparisonRulesOptions
 
     @OptionGroup var groupOptions: GroupAnalysisOptions
 
@@ -79,20 +79,13 @@ struct Batch: ParsableCommand {
 
     func run() throws {
         let studyManifest = try StudyManifest.read(path: manifest)
-        var chosen = solver.applied(to: SynergyProtocol.named(preprocessingOptions.protocolName))
-        chosen.preprocessing = preprocessingOptions.preprocessing(chosen.preprocessing)
-        chosen.criterion = rankOptions.criterion(for: preprocessingOptions.protocolName)
+        let chosen = preprocessingOptions.synergyProtocol(solver: solver, rank: rankOptions)
         let settings = StudySettings(protocol: chosen, seed: solver.seed, maxRank: rankOptions.maxRank,
                                      input: preprocessingOptions.input.rawValue,
-                                     groupAnalysis: groupOptions.settings(similarityOptions),
+                                     groupAnalysis: groupOptions.settings(rules: rulesOptions.rules),
                                      bootstrap: bootstrapOptions.plan)
-        let names = StudyAnalysis.analysisGroupNames(studyManifest.entries)
-        if let reference = settings.groupAnalysis.referenceGroup, !names.contains(reference) {
-            var unique = [String]()
-            for name in names where !unique.contains(name) { unique.append(name) }
-            throw InputError(file: manifest, "--reference-group '\(reference)' is not one of its analysis groups ("
-                             + unique.map { "'\($0)'" }.joined(separator: ", ") + ")")
-        }
+        // Before any session runs.
+        _ = try StudyAnalysis.referenceGroup(groupOptions.referenceGroup, entries: studyManifest.entries, manifest: manifest)
         var batch = StudyBatch(manifest: studyManifest, settings: settings,
                                template: preprocessingOptions.sessionInput(path: "", events: nil), outputFolder: output)
         batch.touchdownLabel = preprocessingOptions.touchdownLabel
@@ -163,13 +156,13 @@ struct GroupAnalysisOptions: ParsableArguments {
         if !(invariantFraction > 0 && invariantFraction <= 1) { throw ValidationError("--invariant-fraction must be in (0, 1]") }
     }
 
-    /// The settings, with `matching`'s similarity and smallest coefficient.
-    func settings(_ matching: SimilarityOptions) -> GroupAnalysisSettings {
+    /// The settings, matching by `rules`.
+    func settings(rules: ComparisonRules) -> GroupAnalysisSettings {
         var s = GroupAnalysisSettings()
         s.referenceGroup = referenceGroup
         (s.kmeansReplicates, s.gapReferenceSets, s.gapReplicates) = (kmeansReplicates, gapReferences, gapReplicates)
         (s.minimumClusters, s.maximumClusters, s.invariantFraction) = (minClusters, maxClusters, invariantFraction)
-        (s.threshold, s.coefficientMinimum) = (matching.similarity, matching.coefficientMin)
+        s.rules = rules
         return s
     }
 }

@@ -52,7 +52,7 @@ struct Compare: ParsableCommand {
     @Option(help: "Compare B's synergies at this rank instead of its count.")
     var rankB: Int?
 
-    @OptionGroup var similarityOptions: SimilarityOptions
+    @OptionGroup var rulesOptions: ComparisonRulesOptions
 
     @Option(help: ArgumentHelp("Two raw recordings: a muscle whose envelope varies less than this share as much, "
                                + "relative to the other muscles, as in the other session is silent there (an error); "
@@ -92,17 +92,14 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
-        var chosen = solver.applied(to: SynergyProtocol.named(preprocessingOptions.protocolName))
-        chosen.preprocessing = preprocessingOptions.preprocessing(chosen.preprocessing)
-        chosen.criterion = rankOptions.criterion(for: preprocessingOptions.protocolName)
+        let chosen = preprocessingOptions.synergyProtocol(solver: solver, rank: rankOptions)
         var analysis = ComparisonAnalysis(
             a: .init(preprocessingOptions.sessionInput(path: a, events: eventsA)),
             b: .init(preprocessingOptions.sessionInput(path: b, events: eventsB)),
             protocol: chosen, seed: solver.seed, threads: solver.threads)
         (analysis.scaling, analysis.strict, analysis.rankA, analysis.rankB) = (sessionScale ?? .perSession, strict, rankA, rankB)
         analysis.maxRank = rankOptions.maxRank
-        (analysis.threshold, analysis.coefficientMinimum, analysis.silenceRatio)
-            = (similarityOptions.similarity, similarityOptions.coefficientMin, silentBelow)
+        (analysis.rules, analysis.silenceRatio) = (rulesOptions.rules, silentBelow)
         analysis.bootstrap = bootstrapOptions.plan
         let outcome = try analysis.run(activationFiles: (activationsPath("a")?.name ?? "", activationsPath("b")?.name ?? ""))
         let report = outcome.report
@@ -151,8 +148,7 @@ extension Compare {
         return ComparisonFigure(muscles: report.muscles,
                                 a: side("A (earlier)", report.sources.a, report.a, outcome.a),
                                 b: side("B (later)", report.sources.b, report.b, outcome.b),
-                                comparison: outcome.comparison, threshold: report.threshold,
-                                support: ComparisonFigure.Support(report))
+                                comparison: outcome.comparison, support: ComparisonFigure.Support(report))
     }
 }
 

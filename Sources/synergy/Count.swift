@@ -16,8 +16,7 @@ struct Count: ParsableCommand {
 
     func run() throws {
         let (envelope, events) = try session.readEnvelope()
-        var chosen = session.resolvedProtocol
-        chosen.criterion = rankOptions.criterion(for: session.source.protocolName)
+        let chosen = session.resolvedProtocol(rank: rankOptions)
         let analysis = SynergyAnalysis(envelope: envelope, protocol: chosen, seed: session.seed, threads: session.threads)
         let highest = try analysis.highestRank(requested: rankOptions.maxRank)
         var outcome = try analysis.count(maxRank: highest, activationsFile: session.activationsPath?.name ?? "")
@@ -74,33 +73,12 @@ struct RankOptions: ParsableArguments {
         }
     }
 
-    /// The protocol's criterion with the options given applied.
-    func criterion(for name: SynergyProtocol.Name) -> RankCriterion {
-        let base = SynergyProtocol.named(name).criterion
+    /// `base`'s criterion with the options given applied.
+    func criterion(_ base: RankCriterion) -> RankCriterion {
         let kind = criterion ?? base.kind
         return RankCriterion(kind: kind,
                              threshold: criterionThreshold
                                 ?? (kind == base.kind ? base.threshold : RankCriterion.defaultThreshold(for: kind)),
                              perMuscleThreshold: perMuscleThreshold)
-    }
-}
-
-/// How two sets of synergies are matched, and when a merging or fractionation
-/// counts: `compare`'s and `batch`'s options (Cheung et al. 2020's rules).
-struct SimilarityOptions: ParsableArguments {
-    @Option(help: "Similarity at or above which synergies match, and a merging or fractionation counts.")
-    var similarity = 0.80
-
-    @Option(help: "Smallest coefficient of each synergy contributing to a merging or fractionation.")
-    var coefficientMin = 0.2
-
-    /// The old spelling of `batch` (renamed 2026-12): refused, naming the new flag.
-    @Option(name: .customLong("similarity-threshold"), help: .hidden)
-    var renamedSimilarityThreshold: String?
-
-    func validate() throws {
-        if renamedSimilarityThreshold != nil { throw ValidationError("--similarity-threshold was renamed: use --similarity") }
-        if !(similarity > 0 && similarity <= 1) { throw ValidationError("--similarity must be in (0, 1]") }
-        if !(coefficientMin >= 0 && coefficientMin.isFinite) { throw ValidationError("--coefficient-min must be 0 or more") }
     }
 }

@@ -5,8 +5,13 @@ import SynergyKit
 /// errors' `SettingProblem`s and its warnings, worded with this tool's flags.
 enum ErrorMessages {
     /// The one line an error is reported as: an `InputError` naming its file,
-    /// its setting problem worded with flags; any other error its description.
+    /// its setting problem worded with flags; an unknown reference group with
+    /// its flag; any other error its description.
     static func text(_ error: any Error) -> String {
+        if let unknown = error as? StudyAnalysis.UnknownReferenceGroup {
+            return InputError(file: unknown.manifest, "--reference-group '\(unknown.name)' is not one of its analysis groups ("
+                              + unknown.groups.map { "'\($0)'" }.joined(separator: ", ") + ")").description
+        }
         guard let error = error as? InputError else { return "\(error)" }
         guard let setting = error.setting else { return error.description }
         var worded = error

@@ -16,7 +16,7 @@ struct Extract: ParsableCommand {
 
     func run() throws {
         let (envelope, events) = try session.readEnvelope()
-        let analysis = SynergyAnalysis(envelope: envelope, protocol: session.resolvedProtocol,
+        let analysis = SynergyAnalysis(envelope: envelope, protocol: session.resolvedProtocol(),
                                        seed: session.seed, threads: session.threads)
         var outcome = try analysis.extract(rank: rank, activationsFile: session.activationsPath?.name ?? "")
         try session.bootstrap(&outcome, analysis, events: events, highestRank: rank)

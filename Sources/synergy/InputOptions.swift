@@ -140,6 +140,16 @@ struct PreprocessingOptions: ParsableArguments {
         return settings
     }
 
+    /// The protocol of `--protocol` with these options' preprocessing and, when given, `solver`'s and
+    /// `rank`'s options applied: the protocol of every command.
+    func synergyProtocol(solver: SolverOptions? = nil, rank: RankOptions? = nil) -> SynergyProtocol {
+        var chosen = SynergyProtocol.named(protocolName)
+        if let solver { chosen = solver.applied(to: chosen) }
+        chosen.preprocessing = preprocessing(chosen.preprocessing)
+        if let rank { chosen.criterion = rank.criterion(chosen.criterion) }
+        return chosen
+    }
+
     /// A session input for `path` with these options and `events` (a source as --events takes it).
     func sessionInput(path: String, events: String?) -> SessionInput {
         var session = SessionInput(path: path, kind: input)
@@ -180,12 +190,6 @@ struct InputOptions: ParsableArguments {
     }
 
     var input: SessionInput.Kind { preprocessingOptions.input }
-    var protocolName: SynergyProtocol.Name { preprocessingOptions.protocolName }
-
-    /// The protocol's preprocessing with the options given applied.
-    func preprocessing(_ base: PreprocessingSettings) -> PreprocessingSettings {
-        preprocessingOptions.preprocessing(base)
-    }
 
     /// The session input these options describe.
     var sessionInput: SessionInput {

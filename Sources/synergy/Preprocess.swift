@@ -26,8 +26,7 @@ struct Preprocess: ParsableCommand {
     }
 
     func run() throws {
-        var chosen = SynergyProtocol.named(source.protocolName)
-        chosen.preprocessing = source.preprocessing(chosen.preprocessing)
+        let chosen = source.preprocessingOptions.synergyProtocol()
         let session = source.sessionInput
         let clock = ContinuousClock()
         let start = clock.now

@@ -64,17 +64,15 @@ struct SessionOptions: ParsableArguments {
     var seed: UInt64 { solver.seed }
     var threads: Int { solver.threads }
 
-    /// The protocol with the options given on the command line applied.
-    var resolvedProtocol: SynergyProtocol {
-        var chosen = solver.applied(to: SynergyProtocol.named(source.protocolName))
-        chosen.preprocessing = source.preprocessing(chosen.preprocessing)
-        return chosen
+    /// The protocol with the options given on the command line applied (and `rank`'s, for a sweep).
+    func resolvedProtocol(rank: RankOptions? = nil) -> SynergyProtocol {
+        source.preprocessingOptions.synergyProtocol(solver: solver, rank: rank)
     }
 
     /// The envelope to factorise (read, or preprocessed from the raw recording)
     /// and, with --bootstrap, the gait events given, which its resamples draw by.
     func readEnvelope() throws -> (envelope: EnvelopeTable, events: GaitEvents?) {
-        let settings = resolvedProtocol.preprocessing
+        let settings = resolvedProtocol().preprocessing
         guard bootstrapOptions.plan != nil else { return (try source.sessionInput.envelope(settings: settings), nil) }
         return try source.sessionInput.envelopeAndEvents(settings: settings)
     }

@@ -101,20 +101,7 @@ struct Simulate: ParsableCommand {
     @Option(help: ArgumentHelp("Which recordings to write: both (CSV and C3D), csv, c3d, edf, bdf or nexus (a Vicon "
                                + "Nexus CSV export as PREFIX.csv, with the events) (default: both; c3d with --study; a long "
                                + "recording is far smaller as C3D, EDF or BDF)."))
-    var format: Format?
-
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case both, csv, c3d, edf, bdf, nexus
-
-        /// The recording file's extension (the C3D's for both).
-        var fileExtension: String {
-            switch self {
-            case .both: "c3d"
-            case .nexus: "csv"
-            default: rawValue
-            }
-        }
-    }
+    var format: SimulationFiles.Format?
 
     private var settings: SimulationSettings {
         var s = SimulationSettings()
@@ -147,108 +134,39 @@ struct Simulate: ParsableCommand {
         }
     }
 
-    /// The ground truth written beside the recording.
-    struct Truth: Encodable {
-        struct Synergy: Encodable { var weights: [Double]; var phase: Double }
-        var toolVersion: String
-        var settings: SimulationSettings
-        var muscles: [String]
-        var synergies: [Synergy]
-        /// Each muscle's electrode gain.
-        var gains: [Double]
-        var touchdowns: [Double]
-        var liftoffs: [Double]
-        var files: [String]
-    }
-
-    /// The planted change of `--training-change`, in the sessions' own synergy indices (0-based).
-    struct Change: Encodable {
-        struct Kept: Encodable { var novice: Int; var trained: Int }
-        struct Fractionated: Encodable { var novice: Int; var trained: [Int] }
-        struct Merged: Encodable { var novice: [Int]; var trained: Int }
-        var toolVersion: String
-        var novice: String
-        var trained: String
-        var kept: [Kept]
-        var fractionated: Fractionated
-        var merged: Merged
-    }
-
     func run() throws {
-        if study { return try writeStudy() }
-        var files = [(path: String, contents: Data)]()
+        if study {
+            let simulated = SyntheticStudy(studySettings)
+            let paths = try SimulationFiles.writeStudy(simulated, folder: output, format: format ?? .c3d)
+            print("synergy simulate: \(simulated.sessions.count) sessions of \(studySettings.groups * subjects) subjects in "
+                  + "\(groups) groups; planted: synergies \(simulated.mergedSynergies.map { "\($0 + 1)" }.joined(separator: " and ")) "
+                  + "merged in the trained groups from week\(studySettings.weeksBetween) on")
+            print("Wrote \(paths.manifest), \(paths.truth) and \(simulated.sessions.count) recordings")
+            return
+        }
         guard trainingChange else {
             let simulated = SyntheticRecording(settings)
-            files = try sessionFiles(simulated, prefix: output)
-            try OutputFiles.write(files)
+            let written = try write(SimulationFiles.recording(simulated, prefix: output, format: format ?? .both))
             print("synergy simulate: \(describe(simulated))")
-            print("Wrote " + files.map(\.path).joined(separator: ", "))
+            print("Wrote " + written.joined(separator: ", "))
             return
         }
         let pair = SyntheticTrainingPair(settings)
-        let prefixes = (novice: output + "_novice", trained: output + "_trained")
-        files = try sessionFiles(pair.novice, prefix: prefixes.novice) + sessionFiles(pair.trained, prefix: prefixes.trained)
-        let change = Change(
-            toolVersion: SynergyAnalysis.toolVersion,
-            novice: (prefixes.novice as NSString).lastPathComponent, trained: (prefixes.trained as NSString).lastPathComponent,
-            kept: pair.kept.map { .init(novice: $0.novice, trained: $0.trained) },
-            fractionated: .init(novice: pair.fractionated.novice, trained: pair.fractionated.trained),
-            merged: .init(novice: pair.merged.novice, trained: pair.merged.trained))
-        files.append((output + "_change.json", try Self.json(change)))
-        try OutputFiles.write(files)
+        let written = try write(SimulationFiles.trainingPair(pair, prefix: output, format: format ?? .both))
         print("synergy simulate: novice \(describe(pair.novice))")
         print("                  trained \(describe(pair.trained))")
         print("planted: novice synergy \(pair.fractionated.novice + 1) fractionated into trained "
               + pair.fractionated.trained.map { "\($0 + 1)" }.joined(separator: " and ") + "; novice "
               + pair.merged.novice.map { "\($0 + 1)" }.joined(separator: " and ")
               + " merged into trained \(pair.merged.trained + 1); the rest kept")
-        print("Wrote " + files.map(\.path).joined(separator: ", "))
+        print("Wrote " + written.joined(separator: ", "))
     }
 
-    /// The planted structure of `--study`.
-    struct StudyTruth: Encodable {
-        struct Session: Encodable { var subject: String; var group: String; var session: String; var merged: Bool
-                                    var weights: [[Double]]; var gains: [Double] }
-        var toolVersion: String
-        var settings: SyntheticStudy.Settings
-        var muscles: [String]
-        var groupWeights: [[Double]]
-        var mergedSynergies: [Int]
-        var sessions: [Session]
-    }
-
-    private func writeStudy() throws {
-        let simulated = SyntheticStudy(studySettings)
-        do {
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        } catch {
-            throw InputError(file: output, "cannot be created as the study folder")
-        }
-        let chosen = format ?? .c3d
-        var manifest = "subject,group,session,path,events\n"
-        for session in simulated.sessions {
-            let name = "\(session.subject)_\(session.session)"
-            try OutputFiles.write(try sessionFiles(session.recording, prefix: (output as NSString).appendingPathComponent(name),
-                                                   format: chosen, noteDroppedEvents: false))
-            let file = name + "." + chosen.fileExtension
-            manifest += "\(session.subject),\(session.group),\(session.session),\(file),\(name)_events.csv\n"
-        }
-        let truth = StudyTruth(
-            toolVersion: SynergyAnalysis.toolVersion, settings: simulated.settings,
-            muscles: (0..<studySettings.recording.muscles).map(SyntheticRecording.muscleName),
-            groupWeights: (0..<simulated.weights.columns).map { simulated.weights.column($0) },
-            mergedSynergies: simulated.mergedSynergies,
-            sessions: simulated.sessions.map {
-                .init(subject: $0.subject, group: $0.group, session: $0.session, merged: $0.merged,
-                      weights: (0..<$0.weights.columns).map($0.weights.column), gains: $0.gains)
-            })
-        let paths = (manifest: (output as NSString).appendingPathComponent("manifest.csv"),
-                     truth: (output as NSString).appendingPathComponent("study_truth.json"))
-        try OutputFiles.write([(paths.truth, try Self.json(truth)), (paths.manifest, Data(manifest.utf8))])
-        print("synergy simulate: \(simulated.sessions.count) sessions of \(studySettings.groups * subjects) subjects in "
-              + "\(groups) groups; planted: synergies \(simulated.mergedSynergies.map { "\($0 + 1)" }.joined(separator: " and ")) "
-              + "merged in the trained groups from week\(studySettings.weeksBetween) on")
-        print("Wrote \(paths.manifest), \(paths.truth) and \(simulated.sessions.count) recordings")
+    /// Notes the output's notes on standard error, then writes its files (all or nothing); their paths.
+    private func write(_ simulated: SimulationFiles.Output) throws -> [String] {
+        for note in simulated.notes { FileHandle.standardError.write(Data("synergy: note: \(note)\n".utf8)) }
+        try OutputFiles.write(simulated.files)
+        return simulated.files.map(\.path)
     }
 
     private func describe(_ simulated: SyntheticRecording) -> String {
@@ -256,58 +174,6 @@ struct Simulate: ParsableCommand {
             + "\(simulated.recording.sampleRate) Hz, \(simulated.weights.columns) planted synergies, "
             + "\(simulated.events.cycleCount) strides, seed \(simulated.settings.seed)"
     }
-
-    private static func json(_ value: some Encodable) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(value)
-    }
-
-    /// PREFIX.csv and/or PREFIX.c3d (or PREFIX.edf, PREFIX.bdf), PREFIX_events.csv and PREFIX_truth.json of one recording.
-    private func sessionFiles(_ simulated: SyntheticRecording, prefix: String,
-                              format: Format? = nil, noteDroppedEvents: Bool = true) throws -> [(path: String, contents: Data)] {
-        let format = format ?? self.format ?? .both
-        let paths = (csv: prefix + ".csv", c3d: prefix + ".c3d", events: prefix + "_events.csv", truth: prefix + "_truth.json")
-        var recording = simulated.recording
-        recording.path = prefix + "." + format.fileExtension
-        var files = [(path: String, contents: Data)]()
-        if format == .edf || format == .bdf {
-            files.append((recording.path, try EDFFile.encode(recording, format: format == .edf ? .edf : .bdf)))
-        }
-        if format == .nexus {
-            files.append((recording.path, try NexusCSV.encode(recording)))
-        }
-        if format == .both || format == .csv {
-            var values = Matrix(rows: recording.channels.count, columns: recording.sampleCount)
-            for (i, channel) in recording.channels.enumerated() { for (n, x) in channel.enumerated() { values[i, n] = x } }
-            let time = (0..<recording.sampleCount).map { Double($0) / recording.sampleRate }
-            let csv = TimeSeriesCSV.render(timeHeader: "time", time: time, columns: recording.channelNames, values: values)
-            files.append((paths.csv, Data(csv.utf8)))
-        }
-        let liftoffs = simulated.events.liftoffs ?? []
-        var events = "touchdown_s,liftoff_s\n"
-        for (touchdown, liftoff) in zip(simulated.events.touchdowns, liftoffs) { events += "\(touchdown),\(liftoff)\n" }
-        let rate = recording.sampleRate
-        let perFrame = rate.truncatingRemainder(dividingBy: 100) == 0 ? Int(rate / 100) : 1
-        if format == .both || format == .c3d {
-            // A C3D EVENT group holds at most 255 events; longer recordings keep theirs in the events CSV only.
-            if recording.events.count > 255 {
-                recording.events = []
-                if noteDroppedEvents {
-                    FileHandle.standardError.write(Data(("synergy: note: \(simulated.events.cycleCount) strides are more "
-                        + "than a C3D EVENT group holds; \(paths.c3d) has no events (use \(paths.events))\n").utf8))
-                }
-            }
-            files.append((paths.c3d, try C3DFile.encode(recording, samplesPerFrame: perFrame)))
-        }
-        let truth = Truth(
-            toolVersion: SynergyAnalysis.toolVersion, settings: simulated.settings, muscles: recording.channelNames,
-            synergies: (0..<simulated.weights.columns).map {
-                .init(weights: simulated.weights.column($0), phase: simulated.phases[$0])
-            },
-            gains: simulated.gains, touchdowns: simulated.events.touchdowns, liftoffs: liftoffs,
-            files: (files.map(\.path) + [paths.events]).map { ($0 as NSString).lastPathComponent })
-        return files + [(paths.events, Data(events.utf8)), (paths.truth, try Self.json(truth))]
-    }
 }
+
+extension SimulationFiles.Format: ExpressibleByArgument {}

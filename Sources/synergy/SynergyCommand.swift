@@ -21,7 +21,8 @@ struct SynergyCommand: ParsableCommand {
             Foundation.exit(code.rawValue)
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
-            let text = error is InputError ? ErrorMessages.text(error) : "\(message(for: error)) (see 'synergy help')"
+            let isInputProblem = error is InputError || error is StudyAnalysis.UnknownReferenceGroup
+            let text = isInputProblem ? ErrorMessages.text(error) : "\(message(for: error)) (see 'synergy help')"
             FileHandle.standardError.write(Data("synergy: error: \(text)\n".utf8))
             Foundation.exit(2)
         }

@@ -1,7 +1,7 @@
 /// The support of each match, merging and fractionation between two sessions:
 /// the share of paired resamples (resample b of A with resample b of B, drawn
 /// independently) in which the same instance is found. In each pair, the
-/// resamples' synergies are compared by the same rules as the full data, and
+/// resamples' synergies are compared by the full comparison's rules, and
 /// every resample synergy is read as the full-data synergy it was matched to
 /// (`SessionBootstrap.Resample.matchedTo`); an instance is the same when its
 /// synergies map onto the full-data instance's: a match onto the same pair, a
@@ -13,14 +13,12 @@ public struct ComparisonSupport: Sendable, Equatable {
     public var merging: [Double]
     public var fractionation: [Double]
 
-    public init(_ comparison: SynergyComparison, a: [SessionBootstrap.Resample], b: [SessionBootstrap.Resample],
-                threshold: Double, coefficientMinimum: Double) throws {
+    public init(_ comparison: SynergyComparison, a: [SessionBootstrap.Resample], b: [SessionBootstrap.Resample]) throws {
         precondition(a.count == b.count && !a.isEmpty)
         struct Instance: Hashable { var targets: [Int]; var sources: [Int] }
         var seen = (matches: [Instance: Int](), merging: [Instance: Int](), fractionation: [Instance: Int]())
         for (resampleA, resampleB) in zip(a, b) {
-            let paired = try SynergyComparison(a: resampleA.weights, b: resampleB.weights, threshold: threshold,
-                                               coefficientMinimum: coefficientMinimum)
+            let paired = try SynergyComparison(a: resampleA.weights, b: resampleB.weights, rules: comparison.rules)
             let (mapA, mapB) = (resampleA.matchedTo, resampleB.matchedTo)
             for match in Set(paired.matches.map { Instance(targets: [mapA[$0.a]], sources: [mapB[$0.b]]) }) {
                 seen.matches[match, default: 0] += 1

@@ -4,13 +4,13 @@
 ///
 /// - Similarity of two synergies: the scalar product of their unit weight vectors.
 /// - Matching: the one-to-one assignment maximising the total similarity
-///   (`Assignment`); pairs below `threshold` count as unmatched.
+///   (`Assignment`); pairs that `rules` do not match count as unmatched.
 /// - Merging: a synergy b of B is a merging of A's when the non-negative least
 ///   squares fit b ≈ Σₖ mₖ aₖ (unit vectors) has ≥ 2 contributing synergies, each
-///   mₖ ≥ `coefficientMinimum`, and the scalar product of Σₖ mₖ aₖ with b is
-///   ≥ `threshold`. Coefficients below the minimum are dropped and the fit is
-///   redone on the rest, until every remaining coefficient reaches it (the paper
-///   does not say whether it refits; we do).
+///   mₖ ≥ `rules.coefficientMinimum`, and the scalar product of Σₖ mₖ aₖ with b
+///   is ≥ `rules.similarityThreshold`. Coefficients below the minimum are dropped
+///   and the fit is redone on the rest, until every remaining coefficient reaches
+///   it (the paper does not say whether it refits; we do).
 /// - Fractionation: the converse, a synergy a of A explained by ≥ 2 of B's.
 public struct SynergyComparison: Sendable, Equatable {
     public struct Match: Codable, Sendable, Equatable {
@@ -32,6 +32,8 @@ public struct SynergyComparison: Sendable, Equatable {
         public var similarity: Double
     }
 
+    /// The rules the sets were compared by.
+    public var rules: ComparisonRules
     /// Every pair of the optimal assignment (similarity may be below the threshold).
     public var assignment: [Match]
     /// The pairs of the assignment at or above the threshold.
@@ -48,39 +50,38 @@ public struct SynergyComparison: Sendable, Equatable {
     /// Share of A's synergies that fractionate into B's.
     public var fractionationIndexA: Double
 
-    public init(a: Matrix, b: Matrix, threshold: Double = 0.80, coefficientMinimum: Double = 0.2) throws {
+    public init(a: Matrix, b: Matrix, rules: ComparisonRules = .cheung2020) throws {
         precondition(a.rows == b.rows && a.columns > 0 && b.columns > 0)
         let unitA = Self.unitColumns(a), unitB = Self.unitColumns(b)
         let similarity = unitA.transposed * unitB  // kA × kB scalar products
         let pairs = Assignment.maximisingTotal(similarity).map {
             Match(a: $0.row, b: $0.column, similarity: similarity[$0.row, $0.column])
         }
-        let kept = pairs.filter { $0.similarity >= threshold }
+        let kept = pairs.filter { rules.matches($0.similarity) }
+        self.rules = rules
         assignment = pairs
         matches = kept
         unmatchedA = (0..<a.columns).filter { i in !kept.contains { $0.a == i } }
         unmatchedB = (0..<b.columns).filter { j in !kept.contains { $0.b == j } }
         merging = try (0..<b.columns).compactMap {
-            try Self.combination(explaining: unitB.column($0), target: $0, from: unitA, threshold: threshold,
-                                 coefficientMinimum: coefficientMinimum)
+            try Self.combination(explaining: unitB.column($0), target: $0, from: unitA, rules: rules)
         }
         fractionation = try (0..<a.columns).compactMap {
-            try Self.combination(explaining: unitA.column($0), target: $0, from: unitB, threshold: threshold,
-                                 coefficientMinimum: coefficientMinimum)
+            try Self.combination(explaining: unitA.column($0), target: $0, from: unitB, rules: rules)
         }
         mergingIndexB = Double(merging.count) / Double(b.columns)
         fractionationIndexA = Double(fractionation.count) / Double(a.columns)
     }
 
     /// The combination of `sources`' columns explaining `vector` under the rules above, or nil.
-    static func combination(explaining vector: [Double], target: Int, from sources: Matrix, threshold: Double,
-                            coefficientMinimum: Double) throws -> Combination? {
+    static func combination(explaining vector: [Double], target: Int, from sources: Matrix,
+                            rules: ComparisonRules) throws -> Combination? {
         var used = Array(0..<sources.columns)
         while used.count >= 2 {
             let subset = Matrix(rows: sources.rows, columns: used.count,
                                 elements: used.flatMap { sources.column($0) })
             let fit = try NonNegativeLeastSquares.solve(subset, vector)
-            let kept = used.indices.filter { fit.x[$0] >= coefficientMinimum }
+            let kept = used.indices.filter { rules.admits(coefficient: fit.x[$0]) }
             guard kept.count == used.count else {
                 used = kept.map { used[$0] }
                 continue
@@ -90,7 +91,7 @@ public struct SynergyComparison: Sendable, Equatable {
                 for i in 0..<sources.rows { combined[i] += fit.x[position] * sources[i, j] }
             }
             let similarity = Self.cosine(combined, vector)
-            guard similarity >= threshold else { return nil }
+            guard rules.matches(similarity) else { return nil }
             return Combination(target: target, sources: used, coefficients: fit.x, similarity: similarity)
         }
         return nil

@@ -58,10 +58,8 @@ public struct ComparisonAnalysis: Sendable {
     /// Compare at these ranks instead of the counted ones.
     public var rankA: Int?
     public var rankB: Int?
-    /// Similarity at or above which synergies match, and a combination counts (0.80).
-    public var threshold = 0.80
-    /// Smallest coefficient of a merging or fractionation source (0.2).
-    public var coefficientMinimum = 0.2
+    /// When synergies match, and when a merging or fractionation counts.
+    public var rules = ComparisonRules.cheung2020
     /// Points per gait cycle of the activation profiles drawn in figures.
     public var profilePoints = 100
     /// Two raw recordings: a muscle whose envelope's standard deviation in one
@@ -126,14 +124,12 @@ public struct ComparisonAnalysis: Sendable {
 
         var reportA = try synergies(&sideA, rank: rankA, activationsFile: activationFiles.a, side: .a)
         var reportB = try synergies(&sideB, rank: rankB, activationsFile: activationFiles.b, side: .b)
-        let comparison = try SynergyComparison(a: Self.weights(reportA), b: Self.weights(reportB),
-                                               threshold: threshold, coefficientMinimum: coefficientMinimum)
+        let comparison = try SynergyComparison(a: Self.weights(reportA), b: Self.weights(reportB), rules: rules)
         var support: ComparisonSupport?
         if let bootstrap {
             let resamplesA = try resample(sideA, &reportA, plan: bootstrap, stream: 0)
             let resamplesB = try resample(sideB, &reportB, plan: bootstrap, stream: 1)
-            support = try ComparisonSupport(comparison, a: resamplesA, b: resamplesB, threshold: threshold,
-                                            coefficientMinimum: coefficientMinimum)
+            support = try ComparisonSupport(comparison, a: resamplesA, b: resamplesB)
         }
         var crossFit = [ComparisonReport.CrossFitResult]()
         for (weights, target, labels) in [(reportA, (sideB, reportB), ("a", "b")), (reportB, (sideA, reportA), ("b", "a"))] {
@@ -155,8 +151,7 @@ public struct ComparisonAnalysis: Sendable {
         }
         let report = ComparisonReport(
             sources: .init(a: sideA.source, b: sideB.source), muscles: common,
-            sessionScale: scaled ? scaling.reportValue : "as_given",
-            threshold: threshold, coefficientMinimum: coefficientMinimum, a: reportA, b: reportB,
+            sessionScale: scaled ? scaling.reportValue : "as_given", a: reportA, b: reportB,
             comparison: comparison, crossFit: crossFit, support: support)
         return Outcome(report: report, comparison: comparison, a: sideA.outcome(profilePoints), b: sideB.outcome(profilePoints),
                        notes: notes)

@@ -9,7 +9,7 @@ import Foundation
 ///    statistic; a cluster is subject-invariant when it holds synergies of
 ///    ≥ 1/3 of the group's subjects;
 /// 3. each group against the reference group: invariant centroids matched
-///    (≥ 0.80), merging and fractionation of invariant centroids, and every
+///    (`ComparisonRules`), merging and fractionation of invariant centroids, and every
 ///    pair (group subject, reference subject) compared, each merging or
 ///    fractionation labelled by the clusters of the synergies involved and
 ///    ranked by the share of the group's subjects showing it;
@@ -83,9 +83,11 @@ public enum StudyAnalysis {
         var weights: Matrix
     }
 
-    /// The whole analysis.
+    /// The whole analysis of `results`, one per manifest row in its order (as `collect` reads them).
     public static func analyse(run: StudyRun, results: [SessionResult], threads: Int) throws -> StudyReport {
+        precondition(results.count == run.entries.count, "one result per manifest row")
         let settings = run.settings.groupAnalysis
+        let referenceName = try referenceGroup(settings.referenceGroup, entries: run.entries, manifest: run.manifest.name)
         let names = analysisGroupNames(run.entries)
         var sessions = [StudyReport.Session]()
         var weights = [Matrix?]()
@@ -134,11 +136,7 @@ public enum StudyAnalysis {
                 groups[g].members.append(Member(index: index, subject: session.subject, weights: w))
             }
         }
-        let referenceName = settings.referenceGroup ?? groups.first?.name ?? ""
-        guard let reference = groups.first(where: { $0.name == referenceName }) else {
-            throw InputError(file: run.manifest.name, "no analysis group named '\(referenceName)' for the reference "
-                             + "(groups: \(groups.map(\.name).joined(separator: ", ")))")
-        }
+        let reference = groups.first { $0.name == referenceName }!
 
         // Merging index of every session against the reference group.
         let comparisons = PairComparisons(settings: settings)
@@ -184,6 +182,33 @@ public enum StudyAnalysis {
             sessions: sessions, groups: groupReports, referenceGroup: reference.name, comparisons: groupComparisons,
             statistics: StudyStatistics.tests(groups: groupReports, sessions: sessions, reference: reference.name),
             timelines: timelines, failed: sessions.filter { $0.status != "ok" }.count)
+    }
+
+    /// A reference group that is none of the study's analysis groups.
+    public struct UnknownReferenceGroup: Error, Equatable, CustomStringConvertible {
+        /// The manifest's path.
+        public var manifest: String
+        /// The group asked for.
+        public var name: String
+        /// The study's analysis groups, each once, in the manifest's order.
+        public var groups: [String]
+
+        public var description: String {
+            "\(manifest): the reference group '\(name)' is not one of its analysis groups ("
+                + groups.map { "'\($0)'" }.joined(separator: ", ") + ")"
+        }
+    }
+
+    /// The analysis group the others are compared with: `requested`, or else the first of `entries`' analysis
+    /// groups. Checked by `batch` before any session runs, and by the analysis itself.
+    /// - Throws: `UnknownReferenceGroup` when `requested` is none of them (`manifest` names the file).
+    public static func referenceGroup(_ requested: String?, entries: [StudyManifest.Entry],
+                                      manifest: String) throws -> String {
+        var groups = [String]()
+        for name in analysisGroupNames(entries) where !groups.contains(name) { groups.append(name) }
+        let name = requested ?? groups.first ?? ""
+        guard groups.contains(name) else { throw UnknownReferenceGroup(manifest: manifest, name: name, groups: groups) }
+        return name
     }
 
     /// Each row's analysis group: its group, or "group session" when the group has several time points.
@@ -273,8 +298,7 @@ public enum StudyAnalysis {
 
         func compare(reference: Member, _ member: Member) throws -> SynergyComparison {
             if let known = cache[[reference.index, member.index]] { return known }
-            let result = try SynergyComparison(a: reference.weights, b: member.weights, threshold: settings.threshold,
-                                               coefficientMinimum: settings.coefficientMinimum)
+            let result = try SynergyComparison(a: reference.weights, b: member.weights, rules: settings.rules)
             cache[[reference.index, member.index]] = result
             return result
         }
@@ -300,8 +324,7 @@ public enum StudyAnalysis {
                        elements: chosen.flatMap { clusters.clusters[$0].centroid })
             }
             let comparison = try SynergyComparison(a: centroids(theirs.report, referenceInvariant),
-                                                   b: centroids(mine.report, invariant),
-                                                   threshold: settings.threshold, coefficientMinimum: settings.coefficientMinimum)
+                                                   b: centroids(mine.report, invariant), rules: settings.rules)
             result.matches = comparison.matches.map {
                 .init(cluster: invariant[$0.b], referenceCluster: referenceInvariant[$0.a], similarity: $0.similarity)
             }
@@ -378,8 +401,7 @@ public enum StudyAnalysis {
                 }
             guard indices.count >= 2 else { return nil }
             func comparison(_ i: Int, _ j: Int) throws -> SynergyComparison {
-                try SynergyComparison(a: weights[i]!, b: weights[j]!, threshold: settings.threshold,
-                                      coefficientMinimum: settings.coefficientMinimum)
+                try SynergyComparison(a: weights[i]!, b: weights[j]!, rules: settings.rules)
             }
             let points = try indices.map { i -> StudyReport.TimelinePoint in
                 let pairs = try comparison(indices[0], i).assignment
@@ -393,8 +415,7 @@ public enum StudyAnalysis {
                 if i < resamples.count, j < resamples.count, let a = resamples[i], let b = resamples[j], !a.isEmpty,
                    a.count == b.count, a.allSatisfy({ $0.weights.columns == weights[i]!.columns }),
                    b.allSatisfy({ $0.weights.columns == weights[j]!.columns }) {
-                    support = try ComparisonSupport(c, a: a, b: b, threshold: settings.threshold,
-                                                    coefficientMinimum: settings.coefficientMinimum)
+                    support = try ComparisonSupport(c, a: a, b: b)
                 }
                 let instances = ComparisonReport.instances(c, support: support)
                 return .init(from: sessions[i].session, to: sessions[j].session, matches: instances.matches,

@@ -68,19 +68,16 @@ public struct ComparisonFigure: Sendable {
     public var muscles: [String]
     public var a: Side
     public var b: Side
+    /// The comparison drawn; its rules say which pairs are matched.
     public var comparison: SynergyComparison
-    /// The similarity at or above which a pair counts as matched.
-    public var threshold: Double
     /// With a bootstrap: each match's, merging's and fractionation's support, drawn beside its similarity.
     public var support: Support?
 
-    public init(muscles: [String], a: Side, b: Side, comparison: SynergyComparison, threshold: Double,
-                support: Support? = nil) {
+    public init(muscles: [String], a: Side, b: Side, comparison: SynergyComparison, support: Support? = nil) {
         self.muscles = muscles
         self.a = a
         self.b = b
         self.comparison = comparison
-        self.threshold = threshold
         self.support = support
     }
 
@@ -181,7 +178,7 @@ private struct ComparisonFigureRenderer {
         }
         let matched = figure.comparison.matches.count, pairs = figure.comparison.assignment.count
         let summary = "Optimal assignment: \(matched) of \(pairs) pair\(pairs == 1 ? "" : "s") at similarity ≥ "
-            + "\(SVG.fixed(figure.threshold, 2))  ·  merging index of B \(SVG.fixed(figure.comparison.mergingIndexB, 2))"
+            + "\(SVG.fixed(figure.comparison.rules.similarityThreshold, 2))  ·  merging index of B \(SVG.fixed(figure.comparison.mergingIndexB, 2))"
             + "  ·  fractionation index of A \(SVG.fixed(figure.comparison.fractionationIndexA, 2))"
         canvas.text(summary, x: margin, y: cursor + 14, size: 12, fill: SVG.muted)
         cursor += 24
@@ -197,7 +194,7 @@ private struct ComparisonFigureRenderer {
 
     /// One row per pair of the optimal assignment: A's synergy, the similarity, B's.
     private mutating func assignmentSection() {
-        sectionTitle("Optimal assignment (pairs below \(SVG.fixed(figure.threshold, 2)) are unmatched)")
+        sectionTitle("Optimal assignment (pairs below \(SVG.fixed(figure.comparison.rules.similarityThreshold, 2)) are unmatched)")
         for pair in figure.comparison.assignment {
             let top = cursor
             synergyBlock(.a, pair.a, x: aColumn, y: top)
@@ -272,7 +269,7 @@ private struct ComparisonFigureRenderer {
             "Synergies are numbered from 1 (A1 is synergy 0 of A in the JSON output). Bars: unit-norm muscle weights "
                 + "(axis 0–1); φ: Hoyer sparseness.",
             "Similarity: scalar product of unit weight vectors; a pair of the optimal assignment below "
-                + "\(SVG.fixed(figure.threshold, 2)) is unmatched.",
+                + "\(SVG.fixed(figure.comparison.rules.similarityThreshold, 2)) is unmatched.",
             "Merging/fractionation: non-negative least-squares combination of the other set's synergies "
                 + "(coefficient × synergy).",
             "Profiles: activation averaged over gait cycles, each scaled to its own maximum.",
@@ -357,7 +354,7 @@ private struct ComparisonFigureRenderer {
 
     /// The similarity of an assignment pair, between its two charts.
     private mutating func similarityConnector(_ similarity: Double, support: Double?, y: Double) {
-        let matched = similarity >= figure.threshold
+        let matched = figure.comparison.rules.matches(similarity)
         let left = centreColumn + 12, rightEnd = centreColumn + centreWidth - 12, middle = (left + rightEnd) / 2
         canvas.body.append("<line x1=\"\(SVG.fixed(left, 2))\" y1=\"\(SVG.fixed(y, 2))\" x2=\"\(SVG.fixed(rightEnd, 2))\" "
                     + "y2=\"\(SVG.fixed(y, 2))\" stroke=\"\(matched ? SVG.ink : "#bbbbbb")\" stroke-width=\"1\""

@@ -67,6 +67,7 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
     /// (each by its own), "shared" (one scale per muscle over both), or
     /// "as_given" (no side was a recording: each side's scaling is what it was).
     public var sessionScale: String
+    /// The comparison's rules as the JSON records them (`rules`).
     public var threshold: Double
     public var coefficientMinimum: Double
     public var a: SynergyReport
@@ -83,15 +84,15 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
     /// Each direction whose EMG side is a recording or envelope (empty when both sides are JSON).
     public var crossFit: [CrossFitResult]
 
-    public init(sources: Sides<Source>, muscles: [String], sessionScale: String, threshold: Double,
-                coefficientMinimum: Double, a: SynergyReport, b: SynergyReport, comparison: SynergyComparison,
-                crossFit: [CrossFitResult], support: ComparisonSupport? = nil) {
+    /// The report of `comparison` of `a` with `b`, which records its rules.
+    public init(sources: Sides<Source>, muscles: [String], sessionScale: String, a: SynergyReport, b: SynergyReport,
+                comparison: SynergyComparison, crossFit: [CrossFitResult], support: ComparisonSupport? = nil) {
         toolVersion = SynergyAnalysis.toolVersion
         self.sources = sources
         self.muscles = muscles
         self.sessionScale = sessionScale
-        self.threshold = threshold
-        self.coefficientMinimum = coefficientMinimum
+        threshold = comparison.rules.similarityThreshold
+        coefficientMinimum = comparison.rules.coefficientMinimum
         self.a = a
         self.b = b
         let unitB = b.synergies.map { Self.unit($0.weights) }

@@ -275,11 +275,17 @@ public struct GroupAnalysisSettings: Codable, Sendable, Equatable {
     public var maximumClusters = 20
     /// A cluster is subject-invariant when it holds synergies of ≥ this share of the subjects (1/3).
     public var invariantFraction = 1.0 / 3.0
-    /// Matching, merging and fractionation: similarity threshold (0.80) and smallest coefficient (0.2).
-    public var threshold = 0.80
-    public var coefficientMinimum = 0.2
+    /// Matching, merging and fractionation (`rules`, Cheung et al. 2020's by default), as the JSON records them.
+    public var threshold = ComparisonRules.cheung2020.similarityThreshold
+    public var coefficientMinimum = ComparisonRules.cheung2020.coefficientMinimum
     /// The analysis group others are compared with (nil: the first in the manifest).
     public var referenceGroup: String?
 
     public init() {}
+
+    /// When synergies and centroids match, and when a merging or fractionation counts.
+    public var rules: ComparisonRules {
+        get { ComparisonRules(similarityThreshold: threshold, coefficientMinimum: coefficientMinimum) }
+        set { (threshold, coefficientMinimum) = (newValue.similarityThreshold, newValue.coefficientMinimum) }
+    }
 }

@@ -31,18 +31,18 @@ final class ComparisonSupportTests: XCTestCase {
         let unmerged = Self.weights([[1, 0, 0, 0], [0, 1, 0, 0.05]])
         let resamplesB = [Self.resample(Self.b, matchedTo: [0, 1]), Self.resample(swappedB, matchedTo: [1, 0]),
                           Self.resample(Self.b, matchedTo: [0, 1]), Self.resample(unmerged, matchedTo: [0, 1])]
-        let support = try ComparisonSupport(full, a: resamplesA, b: resamplesB, threshold: 0.8, coefficientMinimum: 0.2)
+        let support = try ComparisonSupport(full, a: resamplesA, b: resamplesB)
         XCTAssertEqual(support.matches, [1.0])
         XCTAssertEqual(support.merging, [0.75])
         XCTAssertEqual(support.fractionation, [])
         // A wrong mapping breaks it: the same resamples read as other synergies are not the instance.
         let misread = resamplesA.map { Self.resample($0.weights, matchedTo: [1, 2, 0]) }
-        let none = try ComparisonSupport(full, a: misread, b: resamplesB, threshold: 0.8, coefficientMinimum: 0.2)
+        let none = try ComparisonSupport(full, a: misread, b: resamplesB)
         XCTAssertEqual(none.merging, [0.0])
         let report = ComparisonReport(
             sources: .init(a: .init(kind: "raw", path: "a", sha256: "", droppedMuscles: []),
                            b: .init(kind: "raw", path: "b", sha256: "", droppedMuscles: [])),
-            muscles: ["M1", "M2", "M3", "M4"], sessionScale: "per_session", threshold: 0.8, coefficientMinimum: 0.2,
+            muscles: ["M1", "M2", "M3", "M4"], sessionScale: "per_session",
             a: Self.report(Self.a), b: Self.report(Self.b), comparison: full, crossFit: [], support: support)
         XCTAssertEqual(report.matches.first?.support, 1.0)
         XCTAssertEqual(report.merging.first?.support, 0.75)

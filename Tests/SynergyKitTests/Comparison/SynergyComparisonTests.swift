@@ -75,6 +75,28 @@ final class SynergyComparisonTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(comparison.merging.first?.similarity ?? 0, 0.99)
     }
 
+    /// The rules are the comparison's: a threshold is met at equality, and looser or stricter rules
+    /// change what matches and what counts as merging.
+    func testTheComparisonKeepsAndAppliesItsRules() throws {
+        let rules = ComparisonRules(similarityThreshold: 0.5, coefficientMinimum: 0.3)
+        XCTAssertTrue(rules.matches(0.5))
+        XCTAssertFalse(rules.matches(0.5.nextDown))
+        XCTAssertTrue(rules.admits(coefficient: 0.3))
+        XCTAssertFalse(rules.admits(coefficient: 0.3.nextDown))
+
+        let a = distinctSynergies()
+        let merged = sum(a.column(0), a.column(1).map { 1.2 * $0 })
+        let b = columns(a, [a.column(3), merged, a.column(2)])
+        XCTAssertEqual(try SynergyComparison(a: a, b: b).rules, .cheung2020)
+        // B's merged synergy is 0.78 similar to A1 alone: a match only when the threshold is below that.
+        let loose = try SynergyComparison(a: a, b: b, rules: .init(similarityThreshold: 0.7, coefficientMinimum: 0.2))
+        XCTAssertEqual(loose.rules.similarityThreshold, 0.7)
+        XCTAssertEqual(Set(loose.matches.map { [$0.a, $0.b] }), [[3, 0], [1, 1], [2, 2]])
+        // A smallest coefficient above A0's coefficient (≈ 0.63) leaves a lone contributor: no merging.
+        let strict = try SynergyComparison(a: a, b: b, rules: .init(similarityThreshold: 0.8, coefficientMinimum: 0.7))
+        XCTAssertEqual(strict.merging, [])
+    }
+
     func testHoyerSparseness() {
         XCTAssertEqual(Sparseness.hoyer([0, 0, 5, 0]), 1, accuracy: 1e-15)
         XCTAssertEqual(Sparseness.hoyer([2, 2, 2, 2]), 0, accuracy: 1e-15)

@@ -129,8 +129,8 @@ final class ReferenceSubjectComparisonTests: XCTestCase {
 
     func testMatchesSciPyOnEveryPair() throws {
         let fixture = try fixture()
-        XCTAssertEqual(fixture.threshold, 0.80)
-        XCTAssertEqual(fixture.coefficient_minimum, 0.2)
+        let rules = ComparisonRules(similarityThreshold: fixture.threshold, coefficientMinimum: fixture.coefficient_minimum)
+        XCTAssertEqual(rules, .cheung2020, "the fixture was made with the paper's rules")
         XCTAssertEqual(fixture.pairs.map(\.a), Array(Self.subjects.dropLast()))
         XCTAssertEqual(fixture.pairs.map(\.b), Array(Self.subjects.dropFirst()))
         for pair in fixture.pairs {
@@ -139,8 +139,7 @@ final class ReferenceSubjectComparisonTests: XCTestCase {
             XCTAssertEqual(pair.muscles_identical, storedA.muscles == storedB.muscles, label)
             XCTAssertTrue(pair.muscles_identical, label)
             let a = try rows(pair.muscles, of: storedA), b = try rows(pair.muscles, of: storedB)
-            let comparison = try SynergyComparison(a: a, b: b, threshold: fixture.threshold,
-                                                   coefficientMinimum: fixture.coefficient_minimum)
+            let comparison = try SynergyComparison(a: a, b: b, rules: rules)
 
             let similarity = a.unitColumns.transposed * b.unitColumns
             XCTAssertEqual(similarity.rows, pair.similarity.count, label)

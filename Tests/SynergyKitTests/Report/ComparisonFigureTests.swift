@@ -14,7 +14,7 @@ final class ComparisonFigureTests: XCTestCase {
         let comparison = figure.comparison
         XCTAssertEqual(comparison.merging.count, 1, "the example should show one merging")
         XCTAssertEqual(comparison.fractionation.count, 1, "the example should show one fractionation")
-        XCTAssertTrue(comparison.assignment.contains { $0.similarity < figure.threshold }, "and one unmatched pair")
+        XCTAssertTrue(comparison.assignment.contains { !comparison.rules.matches($0.similarity) }, "and one unmatched pair")
 
         let document = try XMLTree(svg)
         let n = figure.muscles.count
@@ -32,7 +32,7 @@ final class ComparisonFigureTests: XCTestCase {
         XCTAssertEqual(matchedLabels.count + unmatchedLabels.count, comparison.assignment.count)
         for pair in comparison.assignment {
             let label = String(format: "%.2f", pair.similarity)
-            XCTAssertTrue((pair.similarity >= figure.threshold ? matchedLabels : unmatchedLabels).contains(label), label)
+            XCTAssertTrue((comparison.rules.matches(pair.similarity) ? matchedLabels : unmatchedLabels).contains(label), label)
         }
         let texts = document.allText
         XCTAssertTrue(texts.contains { $0.hasPrefix("Merging") })
@@ -240,7 +240,7 @@ enum ComparisonFigureExample {
             muscles: muscles,
             a: .init(title: titleA, weights: unitA, profiles: profilesA, r2: 0.91, sparseness: unitA.map(Sparseness.hoyer)),
             b: .init(title: titleB, weights: unitB, profiles: profilesB, r2: r2B, sparseness: unitB.map(Sparseness.hoyer)),
-            comparison: comparison, threshold: 0.80)
+            comparison: comparison)
     }
 
     /// Novice (A, 4 synergies) against trained (B, 5) walking: B splits A's push-off synergy in two,
