@@ -25,7 +25,10 @@ mkdir -p "$(dirname "$out")"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
-swift package --disable-sandbox generate-documentation --target SynergyKit \
+# In release mode, as setup.sh and test.sh build: the symbol graphs then come
+# from the build those scripts already made (a debug build would compile
+# swift-crypto once more).
+swift package -c release --disable-sandbox generate-documentation --target SynergyKit \
     --output-path "$out" --warnings-as-errors "${static[@]}" 2>&1 | tee "$log" || status=$?
 
 # docc's --warnings-as-errors already fails the build; the check below also
