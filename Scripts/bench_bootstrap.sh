@@ -16,7 +16,8 @@
 #      --rank-*) on two 2-minute, 15-muscle sessions (5 planted synergies), and
 #      the same command without --bootstrap for reference (goal: under 5
 #      minutes). Wall seconds, with the load average (uptime) before and after.
-# Ends with a plain summary block to paste into a README. Timings are noisy on
+# Ends with a plain summary block to paste into
+# Sources/SynergyKit/SynergyKit.docc/BootstrapConfidence.md. Timings are noisy on
 # a shared machine: read them with the load printed next to them.
 #
 # Usage: Scripts/bench_bootstrap.sh [options]

@@ -3,7 +3,8 @@
 # a 16-channel, 2 kHz recording of one hour (115.2 M samples, a 461 MB C3D of
 # 32-bit reals), then `synergy preprocess` and `synergy count` (cheung2020
 # defaults: 20 ms bins, ranks 1-16, 20 replicates) run on it under
-# /usr/bin/time -v, and each peak RSS is checked against the README's bound
+# /usr/bin/time -v, and each peak RSS is checked against the bound in
+# Sources/SynergyKit/SynergyKit.docc/Speed.md
 #
 #     peak < F + S * (1 + w/4) + 256 MB
 #

@@ -24,7 +24,7 @@ A planted instance the comparison does not report has no support: it counts as
 missed, and its support is left out of the min/median (reported separately).
 
 Prints a per-seed table on stdout; with --summary FILE also writes the summary
-lines (for the README block) to FILE.
+lines (for the block in BootstrapConfidence.md of the DocC catalogue) to FILE.
 """
 
 import argparse

@@ -6,6 +6,7 @@
 /// cycles or blocks of time (not single bins) keeps the dependence between
 /// neighbouring bins (Künsch 1989, Ann Stat 17:1217; Efron & Tibshirani 1993).
 public struct ResamplingUnits: Sendable, Equatable {
+    /// What one unit is: a gait cycle or a block of time.
     public enum Kind: String, Codable, Sendable {
         /// Whole gait cycles: from touchdown to the next touchdown.
         case gaitCycle = "gait_cycle"

@@ -85,6 +85,9 @@ public enum GapStatistic {
     ///
     /// - Parameters:
     ///   - points: n × d, rows of one length d ≥ 1, finite values, n ≥ 1.
+    ///   - settings: reference sets, replicates and the range of k.
+    ///   - seed: the data's k-means seed, and with each reference set's index the
+    ///     seed of its draw and of its k-means runs.
     ///   - threads: worker threads (the result does not depend on it).
     public static func evaluate(_ points: [[Double]], settings: Settings = .init(), seed: UInt64,
                                 threads: Int) -> Evaluation {

@@ -79,6 +79,7 @@ public enum KMeans {
     /// - Parameters:
     ///   - points: n × d, every row of the same length d ≥ 1, every value finite.
     ///   - k: clusters, 1 ≤ k ≤ n.
+    ///   - settings: replicates and the iteration cap of each.
     ///   - seed: with k and the replicate index, fixes every start.
     ///   - threads: worker threads (the result does not depend on it).
     public static func cluster(_ points: [[Double]], k: Int, settings: Settings = .init(), seed: UInt64,

@@ -5,6 +5,7 @@
 /// settings' stopping rule and iteration cap; R² is centred as the settings say.
 /// WᵀD and WᵀW are computed once; SSE comes from ‖D‖² − 2⟨WᵀD, C⟩ + ⟨WᵀW, CCᵀ⟩.
 public enum CrossFit {
+    /// The cross-fit's R², its iterations, whether it converged, and the fitted activations.
     public struct Result: Sendable, Equatable {
         public var r2: Double
         public var iterations: Int

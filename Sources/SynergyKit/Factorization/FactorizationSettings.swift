@@ -27,6 +27,7 @@ public enum R2Centring: String, Codable, Sendable {
 
 /// When a replicate stops iterating.
 public struct StoppingRule: Codable, Sendable, Equatable {
+    /// Which rule: the change of R² over consecutive iterations, or relative to `window` iterations back.
     public enum Kind: String, Codable, Sendable {
         /// Stop once |R²ₜ − R²ₜ₋₁| < `threshold` for `window` consecutive iterations
         /// (Cheung et al. 2020: 1e-5, 20).

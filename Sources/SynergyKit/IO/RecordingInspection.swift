@@ -5,6 +5,7 @@ import Foundation
 /// events and the reader's warnings. The JSON fields are the property names
 /// in snake_case.
 public struct RecordingInspection: Codable, Sendable, Equatable {
+    /// One channel as the file holds it, and what inspection found in it.
     public struct Channel: Codable, Sendable, Equatable {
         public var name: String
         public var sensor: String
@@ -39,6 +40,7 @@ public struct RecordingInspection: Codable, Sendable, Equatable {
         }
     }
 
+    /// One event the file holds: its label, context and time in seconds.
     public struct Event: Codable, Sendable, Equatable {
         public var label: String
         public var context: String

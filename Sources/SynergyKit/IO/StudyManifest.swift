@@ -11,6 +11,7 @@ import Foundation
 /// override the command line for their row. A subject belongs to one group;
 /// (subject, session) is unique; every named file must exist.
 public struct StudyManifest: Sendable, Equatable {
+    /// One row of the manifest: one session of one subject.
     public struct Entry: Sendable, Equatable, Codable {
         public var subject: String
         public var group: String

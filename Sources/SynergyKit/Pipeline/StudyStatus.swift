@@ -11,10 +11,12 @@ import Foundation
 ///
 /// Running wins over an earlier result or error being recomputed.
 public struct StudyStatus: Codable, Sendable, Equatable {
+    /// Where a session is: a result, an error, a live process computing it, or none of these.
     public enum State: String, Codable, Sendable {
         case done, failed, running, pending
     }
 
+    /// One session of the manifest and its state.
     public struct Session: Codable, Sendable, Equatable {
         public var id: String
         public var subject: String

@@ -3,6 +3,7 @@ import Foundation
 /// The JSON document of one `extract` or `count` run: the inputs, the whole
 /// protocol, the seed, every rank's fit, and the synergies of the reported rank.
 public struct SynergyReport: Codable, Sendable, Equatable {
+    /// The input file: its path, SHA-256, format and the envelope samples factorised.
     public struct Input: Codable, Sendable, Equatable {
         public var path: String
         public var sha256: String
@@ -32,6 +33,7 @@ public struct SynergyReport: Codable, Sendable, Equatable {
         public var replicates: [ReplicateSummary]
     }
 
+    /// One reported synergy.
     public struct Synergy: Codable, Sendable, Equatable {
         /// Unit-norm muscle weights, one per muscle in `muscles` order.
         public var weights: [Double]

@@ -1,5 +1,6 @@
 /// How the number of synergies is read off a rank sweep.
 public struct RankCriterion: Codable, Sendable, Equatable {
+    /// Which criterion: an R² threshold, curve linearity, or VAF.
     public enum Kind: String, Codable, Sendable, CaseIterable {
         /// The smallest rank with R² ≥ `threshold` (Cheung et al. 2020: 0.80).
         case r2

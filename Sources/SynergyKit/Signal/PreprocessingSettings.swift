@@ -45,6 +45,7 @@ public struct PreprocessingSettings: Codable, Sendable, Equatable {
 
 /// One zero-phase filter of the chain.
 public struct FilterStep: Codable, Sendable, Equatable {
+    /// The filter's design.
     public enum Design: String, Codable, Sendable, CaseIterable {
         /// Windowed-sinc FIR (Hamming window), applied forward and backward.
         case fir
