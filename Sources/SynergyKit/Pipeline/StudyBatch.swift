@@ -119,7 +119,7 @@ public struct StudyBatch: Sendable {
             try? FileManager.default.removeItem(atPath: files.key)
             // Marks the session as running (`StudyStatus`) while it is computed.
             let running = files.runningMarker
-            FileManager.default.createFile(atPath: running, contents: nil)
+            _ = FileManager.default.createFile(atPath: running, contents: nil)
             defer { try? FileManager.default.removeItem(atPath: running) }
             let (envelope, events) = settings.bootstrap == nil
                 ? (try input.envelope(settings: settings.protocol.preprocessing), nil)
