@@ -40,8 +40,8 @@ public enum RankSweep {
                 }
                 guard let index else { return }
                 let batch = batches[index]
-                let result = ReplicateBatch(input: input, rank: batch.rank, settings: settings,
-                                            seed: seed, replicates: batch.replicates).run()
+                let result = input.fitReplicates(rank: batch.rank, settings: settings, seed: seed,
+                                                 replicates: batch.replicates)
                 let slot = ranks.firstIndex(of: batch.rank)!
                 progress.withLock { state in
                     state.summaries[index] = result.replicates
@@ -67,7 +67,7 @@ extension FactorizationInput {
     public func factorize(from weights: Matrix, _ activations: Matrix, settings: FactorizationSettings) -> Factorization {
         precondition(weights.rows == muscles && activations.columns == samples && weights.columns == activations.rows)
         BLAS.useSingleThread()
-        return ReplicateBatch(input: self, rank: weights.columns, settings: settings, replicates: [0],
-                              recordHistory: true) { _ in (weights, activations) }.run().best
+        return fitReplicates(rank: weights.columns, settings: settings, replicates: [0],
+                             recordHistory: true) { _ in (weights, activations) }.best
     }
 }
