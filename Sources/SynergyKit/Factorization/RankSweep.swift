@@ -32,8 +32,8 @@ public enum RankSweep {
         let bestSoFar = Mutex([Factorization?](repeating: nil, count: ranks.count))
         let finished = parallelMap(count: order.count, workers: threads) { position in
             let batch = batches[order[position]]
-            let result = ReplicateBatch(input: input, rank: batch.rank, settings: settings,
-                                        seed: seed, replicates: batch.replicates).run()
+            let result = input.fitReplicates(rank: batch.rank, settings: settings, seed: seed,
+                                             replicates: batch.replicates)
             let slot = ranks.firstIndex(of: batch.rank)!
             bestSoFar.withLock { best in
                 if best[slot].map({ result.best.summary.isBetter(than: $0.summary) }) ?? true {
@@ -60,7 +60,7 @@ extension FactorizationInput {
     public func factorize(from weights: Matrix, _ activations: Matrix, settings: FactorizationSettings) -> Factorization {
         precondition(weights.rows == muscles && activations.columns == samples && weights.columns == activations.rows)
         BLAS.useSingleThread()
-        return ReplicateBatch(input: self, rank: weights.columns, settings: settings, replicates: [0],
-                              recordHistory: true) { _ in (weights, activations) }.run().best
+        return fitReplicates(rank: weights.columns, settings: settings, replicates: [0],
+                             recordHistory: true) { _ in (weights, activations) }.best
     }
 }

@@ -1,0 +1,301 @@
+/// Hierarchical alternating least squares (Cichocki & Phan 2009) of a
+/// `ReplicateBatch`. Per iteration, for j = 1…k,
+/// Cⱼ,: ← max(ε, Cⱼ,: + ((WᵀD)ⱼ,: − (WᵀW)ⱼ,: C)/(WᵀW)ⱼⱼ), then likewise each
+/// column of W from DCᵀ and CCᵀ, with ε = 1e-16 · max D·σ. The sweep over C is
+/// repeated `sweeps` times on the same products (accelerated HALS, Gillis &
+/// Glineur 2012), the cheap one over W `weightSweeps` times; after each update
+/// the factor is extrapolated along its last step (`Extrapolation`, Ang &
+/// Gillis 2019), and the pair an iteration reports is (Wₜ, Ĉₜ): W after its
+/// update, C extrapolated.
+///
+/// HALS solves the problem scaled by a power of two, D·σ, W₀·σ, C₀·σ with
+/// σ = 2^−⌊log₂ max D⌋, so that max D·σ lies in [1, 2): its floor and its
+/// single-precision work then suit envelopes in any unit (volts as well as
+/// units of standard deviation); the scaling is exact and C is scaled back at
+/// the end. C and the work over samples are in single precision (`iterate`),
+/// C kept as Cᵀ, n × (R·k), so that each row it updates is contiguous; W, the
+/// error and the reported R² stay double.
+///
+/// A row or column whose Gram diagonal is zero or has underflowed (below the
+/// smallest normal number of Float) is left as it is for that sweep instead of
+/// being divided by it.
+final class HALSWorkspace: ReplicateSolver {
+    let scale: Double
+    /// HALS tracks R² from single-precision products (to about 1e-6); the R²
+    /// it reports is that of the returned pair, from the explicit residual.
+    static let tracksApproximateR2 = true
+
+    private let input: FactorizationInput
+    private let rank: Int
+    private let shared: SharedWorkspace
+    /// ε = 10⁻¹⁶ · max D·σ, the floor on every element of W and C.
+    private let floor: Double
+    /// HALS blocks are 4 times longer than MU's, since each row it updates costs
+    /// one GEMV call per block.
+    private let blocks: SampleBlocks
+    /// The extrapolation of each slot.
+    private var extrapolations: [Extrapolation]
+
+    // Column-major; slot s holds W columns s·k..<(s+1)·k and Cᵀ columns likewise.
+    private let previousWeights: UnsafeMutablePointer<Double>          // Wₜ₋₁, m × Rk
+    // In single precision (see `iterate`):
+    private let singleActivations: UnsafeMutablePointer<Float>         // Cᵀ, n × Rk
+    private let previousActivations: UnsafeMutablePointer<Float>       // Cₜ₋₁ (then Cₜ), n × Rk
+    private let singleTargets: UnsafeMutablePointer<Float>             // (WᵀD)ᵀ of a block, block width × Rk
+    private let gramProducts: UnsafeMutablePointer<Float>              // a few columns of C·WᵀW for a block
+    private let singleData: UnsafeMutablePointer<Float>                // D·σ, m × n
+    private let singleDataTransposed: UnsafeMutablePointer<Float>      // Dᵀ·σ, n × m
+    private let singleWeights: UnsafeMutablePointer<Float>             // W, m × Rk
+    private let singleWeightGram: UnsafeMutablePointer<Float>          // WᵀW per slot, k × k each
+    private let blockCross: UnsafeMutablePointer<Float>                // DCᵀ of a block, m × Rk
+    private let blockGram: UnsafeMutablePointer<Float>                 // CCᵀ of a block for one slot, k × k
+
+    init(input: FactorizationInput, rank: Int, capacity: Int, shared: SharedWorkspace) {
+        self.input = input
+        self.rank = rank
+        self.shared = shared
+        scale = input.maximum > 0 ? Double(sign: .plus, exponent: -input.maximum.exponent, significand: 1) : 1
+        floor = 1e-16 * input.maximum * scale
+        let (m, n, k, stacked) = (input.muscles, input.samples, rank, capacity * rank)
+        blocks = SampleBlocks(samples: n, stackedRows: stacked, elements: 81_920)
+        extrapolations = Array(repeating: Extrapolation(), count: capacity)
+        previousWeights = .allocateZeroed(m * stacked)
+        singleActivations = .allocateZeroed(stacked * n)
+        previousActivations = .allocateZeroed(stacked * n)
+        singleTargets = .allocateZeroed(blocks.width * stacked)
+        gramProducts = .allocateZeroed(blocks.width * Self.rowBlock)
+        singleData = .allocateZeroed(m * n)
+        singleDataTransposed = .allocateZeroed(m * n)
+        singleWeights = .allocateZeroed(m * stacked)
+        singleWeightGram = .allocateZeroed(capacity * k * k)
+        blockCross = .allocateZeroed(m * stacked)
+        blockGram = .allocateZeroed(k * k)
+        for index in 0..<(m * n) {
+            singleData[index] = Float(input.data.elements[index] * scale)
+            singleDataTransposed[index] = Float(input.transposedData.elements[index] * scale)
+        }
+    }
+
+    deinit {
+        previousWeights.deallocate()
+        for pointer in [singleActivations, previousActivations, singleTargets, gramProducts, singleData,
+                        singleDataTransposed, singleWeights, singleWeightGram, blockCross, blockGram] {
+            pointer.deallocate()
+        }
+    }
+
+    /// Sweeps over C (and over W) per iteration, reusing WᵀD and WᵀW (DCᵀ
+    /// and CCᵀ): 1 + ⌊m / 2k⌋, since one sweep costs about k/m of computing
+    /// WᵀD (accelerated HALS, Gillis & Glineur 2012, with their α = 0.5).
+    private var sweeps: Int { 1 + input.muscles / (2 * rank) }
+
+    /// Sweeps over W per iteration: a sweep costs m·k², next to nothing, and
+    /// a W solved more exactly for the C at hand saves outer iterations.
+    private let weightSweeps = 10
+
+    /// Rows of C that `updateActivations` takes together: one GEMM gives
+    /// their (WᵀW·C) columns, several times faster than a GEMV per row.
+    private static let rowBlock = 4
+
+    func loadStart(slot s: Int, activations start: Matrix) {
+        let (m, n, k) = (input.muscles, input.samples, rank)
+        start.elements.withUnsafeBufferPointer { c in
+            for t in 0..<n {
+                for j in 0..<k { singleActivations[t + (s * k + j) * n] = Float(c[j + t * k] * scale) }
+            }
+        }
+        (previousWeights + s * k * m).update(from: shared.weights + s * k * m, count: k * m)
+        (previousActivations + s * k * n).update(from: singleActivations + s * k * n, count: k * n)
+    }
+
+    /// One HALS iteration. The work over samples (WᵀD, the C sweeps, the
+    /// extrapolation of C, DCᵀ and CCᵀ) runs in single precision: twice the
+    /// SIMD width and half the memory traffic of doubles. DCᵀ and CCᵀ are summed
+    /// over the blocks in double and W, WᵀW and the error stay double, so the
+    /// running R² is within about 1e-6 of the exact one (and its change from one
+    /// iteration to the next far closer), below the stopping rule's 1e-5; the
+    /// R² reported is recomputed exactly (`tracksApproximateR2`).
+    func iterate(slots count: Int) {
+        let (m, n, rows, k) = (input.muscles, input.samples, count * rank, rank)
+        let floor = Float(self.floor)
+        for index in 0..<(m * rows) { singleWeights[index] = Float(shared.weights[index]) }
+        for index in 0..<(rows * k) { singleWeightGram[index] = Float(shared.weightGram[index]) }
+        let weightsSingle = SingleMatrixView(start: singleWeights, rows: m, columns: rows, leadingDimension: m)
+        let cross = SingleMatrixView(start: blockCross, rows: m, columns: rows, leadingDimension: m)
+        let gram = SingleMatrixView(start: blockGram, rows: k, columns: k, leadingDimension: k)
+        blocks.forEach { start, width in
+            // Time-major: (WᵀD)ᵀ = DᵀW and Cᵀ for this block, each row of C a contiguous column.
+            let targets = SingleMatrixView(start: singleTargets, rows: width, columns: rows, leadingDimension: width)
+            BLAS.multiply(SingleMatrixView(start: singleDataTransposed + start, rows: width, columns: m, leadingDimension: n),
+                          weightsSingle, into: targets)
+            let c = SingleMatrixView(start: singleActivations + start, rows: width, columns: rows, leadingDimension: n)
+            for s in 0..<count {
+                updateActivations(c.block(row: 0, column: s * k, rows: width, columns: k),
+                                  targets: targets.block(row: 0, column: s * k, rows: width, columns: k),
+                                  gram: SingleMatrixView(start: singleWeightGram + s * k * k, rows: k, columns: k,
+                                                         leadingDimension: k),
+                                  floor: floor)
+                extrapolate(singleActivations + start + s * k * n, previous: previousActivations + start + s * k * n,
+                            rows: width, columns: k, leadingDimension: n,
+                            step: Float(extrapolations[s].step), floor: floor)
+            }
+            let first = start == 0
+            BLAS.multiply(SingleMatrixView(start: singleData + start * m, rows: m, columns: width, leadingDimension: m),
+                          c, into: cross)
+            Self.accumulate(blockCross, into: shared.dataTimesActivations, count: m * rows, first: first)
+            for s in 0..<count {
+                let slot = c.block(row: 0, column: s * k, rows: width, columns: k)
+                BLAS.multiply(slot, slot, into: gram, transposeA: true)
+                Self.accumulate(blockGram, into: shared.activationGram + s * k * k, count: k * k, first: first)
+            }
+        }
+        for s in 0..<count {
+            updateWeights(slot: s, floor: self.floor)
+            shared.updateWeightGram(s)
+        }
+    }
+
+    /// sum ← (first ? 0 : sum) + part, summing a block's single-precision product in double.
+    private static func accumulate(_ part: UnsafeMutablePointer<Float>, into sum: UnsafeMutablePointer<Double>,
+                                   count: Int, first: Bool) {
+        if first {
+            for index in 0..<count { sum[index] = Double(part[index]) }
+        } else {
+            for index in 0..<count { sum[index] += Double(part[index]) }
+        }
+    }
+
+    /// The HALS update of slot s's W, column after column, `weightSweeps` times:
+    /// Wⱼ ← max(ε, Wⱼ + ((DCᵀ)ⱼ − W·(CCᵀ)ⱼ)/(CCᵀ)ⱼⱼ). W is m × k, so plain loops suffice.
+    private func updateWeights(slot s: Int, floor: Double) {
+        let (m, k) = (input.muscles, rank)
+        let q = shared.activationGram + s * k * k
+        let w = shared.weights + s * k * m
+        let p = shared.dataTimesActivations + s * k * m
+        for _ in 0..<weightSweeps {
+            for j in 0..<k {
+                let diagonal = q[j + j * k]
+                // CCᵀ is summed from single-precision blocks: below Float's smallest normal it is zero or underflowed.
+                guard diagonal >= Double(Float.leastNormalMagnitude) else { continue }
+                for i in 0..<m {
+                    var projected = 0.0
+                    for l in 0..<k { projected += w[i + l * m] * q[l + j * k] }
+                    w[i + j * m] = max(floor, w[i + j * m] + (p[i + j * m] - projected) / diagonal)
+                }
+            }
+        }
+    }
+
+    /// The HALS update of one replicate's C over a block of samples, held
+    /// time-major (`activations` is block × k, Cᵀ), row after row (Gauss–Seidel):
+    /// Cⱼ ← max(ε, Cⱼ + ((WᵀD)ⱼ − (WᵀW)ⱼ·C)/(WᵀW)ⱼⱼ), `sweeps` times over.
+    /// Rows go in groups of `rowBlock`: one GEMM gives (WᵀW)ⱼ·C for the
+    /// group's rows from the current C, and after each row's step Δ the later
+    /// rows of the group are brought up to date, (WᵀW)ₗ·C += (WᵀW)ₗⱼ Δ, in the
+    /// same vector loop. The result is the plain row-by-row update.
+    private func updateActivations(_ activations: SingleMatrixView, targets: SingleMatrixView,
+                                   gram: SingleMatrixView, floor: Float) {
+        let (k, width) = (activations.columns, activations.rows)
+        typealias Vector = SIMD8<Float>
+        let floors = Vector(repeating: floor)
+        for _ in 0..<sweeps {
+            for first in stride(from: 0, to: k, by: Self.rowBlock) {
+                let count = min(Self.rowBlock, k - first)
+                BLAS.multiply(activations, gram.block(row: 0, column: first, rows: k, columns: count),
+                              into: SingleMatrixView(start: gramProducts, rows: width, columns: count,
+                                                     leadingDimension: width))
+                for q in 0..<count {
+                    let j = first + q
+                    let row = activations.start + j * activations.leadingDimension
+                    let target = targets.start + j * targets.leadingDimension
+                    let product = gramProducts + q * width
+                    let later = (q + 1)..<count
+                    // A zero or underflowed diagonal (an all-zero W column, as a start may have) leaves the row as it is.
+                    let inverse = gram[j, j] >= .leastNormalMagnitude ? 1 / gram[j, j] : 0
+                    let scale = Vector(repeating: inverse)
+                    var t = 0
+                    while t + Vector.scalarCount <= width {
+                        let current = UnsafeRawPointer(row + t).loadUnaligned(as: Vector.self)
+                        let residual = UnsafeRawPointer(target + t).loadUnaligned(as: Vector.self)
+                            - UnsafeRawPointer(product + t).loadUnaligned(as: Vector.self)
+                        var updated = current + residual * scale
+                        updated.replace(with: floors, where: updated .< floors)
+                        UnsafeMutableRawPointer(row + t).storeBytes(of: updated, as: Vector.self)
+                        let step = updated - current
+                        for l in later {
+                            let other = UnsafeMutableRawPointer(gramProducts + l * width + t)
+                            let value = other.loadUnaligned(as: Vector.self) + step * gram[j, first + l]
+                            other.storeBytes(of: value, as: Vector.self)
+                        }
+                        t += Vector.scalarCount
+                    }
+                    while t < width {
+                        let current = row[t]
+                        let updated = max(floor, current + (target[t] - product[t]) * inverse)
+                        row[t] = updated
+                        for l in later { gramProducts[l * width + t] += (updated - current) * gram[j, first + l] }
+                        t += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// x̂ = max(ε, x + β(x − x₀)) over a rows × columns block, with x₀ ← x:
+    /// `values` holds x (then x̂), `previous` holds x₀ (then x).
+    private func extrapolate<Scalar: BinaryFloatingPoint>(
+        _ values: UnsafeMutablePointer<Scalar>, previous: UnsafeMutablePointer<Scalar>,
+        rows: Int, columns: Int, leadingDimension: Int, step: Scalar, floor: Scalar) {
+        for j in 0..<columns {
+            let x = values + j * leadingDimension
+            let x0 = previous + j * leadingDimension
+            for i in 0..<rows {
+                let current = x[i]
+                let pushed = current + step * (current - x0[i])
+                x[i] = pushed < floor ? floor : pushed
+                x0[i] = current
+            }
+        }
+    }
+
+    /// Ends slot s's iteration, whose pair (Wₜ, Ĉₜ) has been scored: if its
+    /// error rose, the extrapolation of C is dropped (restart: C ← Cₜ) and W
+    /// stays Wₜ; otherwise W is extrapolated to Ŵₜ. Then WᵀW is taken of the W
+    /// the next iteration starts from.
+    func endIteration(slot s: Int, error: Double) {
+        let (m, n, k) = (input.muscles, input.samples, rank)
+        let restart = extrapolations[s].record(error: error)
+        let w = shared.weights + s * k * m
+        let w0 = previousWeights + s * k * m
+        if restart {
+            w0.update(from: w, count: k * m)
+            (singleActivations + s * k * n).update(from: previousActivations + s * k * n, count: k * n)
+        } else {
+            extrapolate(w, previous: w0, rows: m * k, columns: 1, leadingDimension: m * k,
+                        step: extrapolations[s].step, floor: floor)
+        }
+        shared.updateWeightGram(s)
+    }
+
+    /// C's row r, and the previous iterate (W's column r and C's row r) too, so
+    /// that the extrapolated step is unchanged.
+    func rescale(row r: Int, by norm: Double) {
+        let (m, n) = (input.muscles, input.samples)
+        for t in 0..<n { singleActivations[t + r * n] = Float(Double(singleActivations[t + r * n]) * norm) }
+        for i in 0..<m { previousWeights[i + r * m] /= norm }
+        for t in 0..<n { previousActivations[t + r * n] *= Float(norm) }
+    }
+
+    @inline(__always)
+    func activation(row r: Int, sample t: Int) -> Double {
+        Double(singleActivations[t + r * input.samples])
+    }
+
+    func moveSlot(_ last: Int, to s: Int) {
+        let (m, n, k) = (input.muscles, input.samples, rank)
+        (singleActivations + s * k * n).update(from: singleActivations + last * k * n, count: k * n)
+        (previousWeights + s * k * m).update(from: previousWeights + last * k * m, count: k * m)
+        (previousActivations + s * k * n).update(from: previousActivations + last * k * n, count: k * n)
+        extrapolations[s] = extrapolations[last]
+    }
+}

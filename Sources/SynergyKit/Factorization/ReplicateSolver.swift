@@ -1,0 +1,124 @@
+/// The update rule's half of a `ReplicateBatch`: the buffers only that rule
+/// uses and its iteration, `MultiplicativeUpdateWorkspace` (Lee & Seung 2001)
+/// or `HALSWorkspace` (Cichocki & Phan 2009). The batch keeps the rest (the
+/// slots, the stopping rules, the error and the best replicate) and shares W
+/// and the products the error comes from with it (`SharedWorkspace`).
+///
+/// Slots are numbered 0..<capacity; the active ones are always 0..<count, as
+/// the batch moves its last active slot into the place of one that stops.
+/// A workspace is allocated once, at its largest; iterations allocate nothing.
+protocol ReplicateSolver: AnyObject {
+    /// Allocates the buffers of `capacity` replicates of rank `rank`.
+    init(input: FactorizationInput, rank: Int, capacity: Int, shared: SharedWorkspace)
+
+    /// σ, the power of two the problem is solved at: D·σ, W·σ, C·σ (1 for none).
+    var scale: Double { get }
+
+    /// Whether the R² tracked from iteration to iteration is approximate, so that
+    /// the R² reported for a replicate is recomputed from its explicit residual.
+    static var tracksApproximateR2: Bool { get }
+
+    /// Takes slot s's start C₀ (k × n, unscaled), W₀·σ being in place already.
+    func loadStart(slot s: Int, activations: Matrix)
+
+    /// One iteration of the first `count` slots: C, then W, then DCᵀ, WᵀW and
+    /// CCᵀ of the pair the iteration reports.
+    func iterate(slots count: Int)
+
+    /// Ends the iteration of slot s, whose reported pair has error `error`.
+    func endIteration(slot s: Int, error: Double)
+
+    /// Multiplies row r of the stacked C by `norm`, whose W column has been
+    /// divided by it (W·C unchanged).
+    func rescale(row r: Int, by norm: Double)
+
+    /// C's element (stacked row r, sample t), scaled by σ.
+    func activation(row r: Int, sample t: Int) -> Double
+
+    /// Moves slot `last`'s own state into slot s (the batch moves W and WᵀW).
+    func moveSlot(_ last: Int, to s: Int)
+}
+
+/// The part of a batch's workspace both update rules use, in double precision
+/// and column-major, slot s holding W columns s·k..<(s+1)·k: W and DCᵀ
+/// (m × R·k each), and WᵀW and CCᵀ (k × k per slot), from which the error
+/// SSE = ‖D‖² − 2⟨W, DCᵀ⟩ + ⟨WᵀW, CCᵀ⟩ of each slot is computed.
+final class SharedWorkspace {
+    let muscles: Int
+    let rank: Int
+    let weights: UnsafeMutablePointer<Double>               // W, m × Rk
+    let dataTimesActivations: UnsafeMutablePointer<Double>  // DCᵀ, m × Rk
+    let weightGram: UnsafeMutablePointer<Double>            // WᵀW per slot, k × k each
+    let activationGram: UnsafeMutablePointer<Double>        // CCᵀ per slot, k × k each
+
+    init(muscles: Int, rank: Int, capacity: Int) {
+        self.muscles = muscles
+        self.rank = rank
+        weights = .allocateZeroed(muscles * capacity * rank)
+        dataTimesActivations = .allocateZeroed(muscles * capacity * rank)
+        weightGram = .allocateZeroed(capacity * rank * rank)
+        activationGram = .allocateZeroed(capacity * rank * rank)
+    }
+
+    deinit {
+        for pointer in [weights, dataTimesActivations, weightGram, activationGram] { pointer.deallocate() }
+    }
+
+    func weightsView(_ s: Int) -> MatrixView {
+        MatrixView(start: weights + s * rank * muscles, rows: muscles, columns: rank, leadingDimension: muscles)
+    }
+
+    func weightGramView(_ s: Int) -> MatrixView {
+        MatrixView(start: weightGram + s * rank * rank, rows: rank, columns: rank, leadingDimension: rank)
+    }
+
+    func activationGramView(_ s: Int) -> MatrixView {
+        MatrixView(start: activationGram + s * rank * rank, rows: rank, columns: rank, leadingDimension: rank)
+    }
+
+    /// WᵀW of slot s from its current W.
+    func updateWeightGram(_ s: Int) {
+        BLAS.gram(weightsView(s), transposed: true, into: weightGramView(s))
+    }
+
+    /// Moves slot `last`'s W and WᵀW into slot s.
+    func moveSlot(_ last: Int, to s: Int) {
+        let (m, k) = (muscles, rank)
+        (weights + s * k * m).update(from: weights + last * k * m, count: k * m)
+        (weightGram + s * k * k).update(from: weightGram + last * k * k, count: k * k)
+    }
+}
+
+/// The blocks of samples (columns of D and C) an iteration walks, so that a
+/// block's products stay in cache between the steps that use them; DCᵀ and
+/// CCᵀ are summed over the blocks. A block holds about `elements` elements of
+/// an (R·k)-row product, in multiples of 16 columns and at least 32: the width
+/// depends only on the batch, never on the thread count.
+struct SampleBlocks {
+    let samples: Int
+    let width: Int
+
+    init(samples: Int, stackedRows: Int, elements: Int) {
+        self.samples = samples
+        width = max(32, (elements / stackedRows) / 16 * 16)
+    }
+
+    /// Calls `body(start, width)` for consecutive blocks covering 0..<samples.
+    func forEach(_ body: (Int, Int) -> Void) {
+        var start = 0
+        while start < samples {
+            let width = min(self.width, samples - start)
+            body(start, width)
+            start += width
+        }
+    }
+}
+
+extension UnsafeMutablePointer where Pointee: Numeric {
+    /// `count` elements, allocated and set to zero.
+    static func allocateZeroed(_ count: Int) -> UnsafeMutablePointer<Pointee> {
+        let pointer = UnsafeMutablePointer<Pointee>.allocate(capacity: count)
+        pointer.initialize(repeating: 0, count: count)
+        return pointer
+    }
+}
