@@ -44,11 +44,17 @@ public struct ComparisonAnalysis: Sendable {
         public var reportValue: String { self == .perSession ? "per_session" : "shared" }
     }
 
+    /// The earlier (baseline) session.
     public var a: Side
+    /// The later (trained) session.
     public var b: Side
+    /// The protocol each recording is preprocessed and factorised with.
     public var `protocol`: SynergyProtocol
+    /// Seed of the random starts, the cross fits and the bootstrap's resamples.
     public var seed: UInt64
+    /// Threads the fits run on (the result does not depend on it).
     public var threads: Int
+    /// How two raw recordings are put on one amplitude scale (`perSession` by default).
     public var scaling = Scaling.perSession
     /// Highest rank of each recording's sweep (at most its muscles compared);
     /// nil: the protocol's rule.
@@ -57,6 +63,7 @@ public struct ComparisonAnalysis: Sendable {
     public var strict = false
     /// Compare at these ranks instead of the counted ones.
     public var rankA: Int?
+    /// B's rank to compare at instead of its count.
     public var rankB: Int?
     /// When synergies match, and when a merging or fractionation counts.
     public var rules = ComparisonRules.cheung2020
@@ -71,6 +78,7 @@ public struct ComparisonAnalysis: Sendable {
     /// fractionation its support; nil: no bootstrap.
     public var bootstrap: BootstrapPlan?
 
+    /// A comparison of `a` with `b`; the other settings keep their defaults.
     public init(a: Side, b: Side, protocol: SynergyProtocol, seed: UInt64, threads: Int) {
         self.a = a
         self.b = b
@@ -90,10 +98,15 @@ public struct ComparisonAnalysis: Sendable {
         public var profiles: [[Double]]?
     }
 
+    /// The comparison's result: the report, the comparison itself and each side's extras.
     public struct Outcome: Sendable {
+        /// The JSON report.
         public var report: ComparisonReport
+        /// The matching, merging and fractionation of A's and B's synergies.
         public var comparison: SynergyComparison
+        /// Side A's envelope, activations and profiles.
         public var a: SideOutcome
+        /// Side B's envelope, activations and profiles.
         public var b: SideOutcome
         /// Things the user should know (e.g. the two sides used different protocols).
         public var notes: [String]

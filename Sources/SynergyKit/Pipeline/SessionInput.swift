@@ -4,6 +4,7 @@ import Foundation
 /// takes: an envelope CSV read as it is, or a raw recording (CSV or C3D) read
 /// and preprocessed by the protocol. Errors name the file.
 public struct SessionInput: Sendable {
+    /// What the file holds.
     public enum Kind: String, Sendable, CaseIterable {
         /// Raw EMG (CSV/TSV/TXT or C3D), preprocessed by the protocol.
         case raw
@@ -11,7 +12,9 @@ public struct SessionInput: Sendable {
         case envelope
     }
 
+    /// The input file's path.
     public var path: String
+    /// A raw recording or an envelope.
     public var kind: Kind
     /// Sample rate for a raw CSV without a time column.
     public var sampleRate: Double?
@@ -22,12 +25,14 @@ public struct SessionInput: Sendable {
     public var resampleTo: Double?
     /// Channels to keep, in order (nil: all).
     public var muscles: [String]?
+    /// Channel renames (old → new, case-insensitive), applied before `muscles` selects channels.
     public var renames: [(old: String, new: String)] = []
     /// Where gait events come from (needed when the protocol cuts cycles).
     public var events: GaitEventsSource?
     /// Other recordings of the same subject whose pooled amplitude gives one scale per muscle.
     public var normaliseAcross: [String] = []
 
+    /// An input of `kind` at `path`, every other option at its default.
     public init(path: String, kind: Kind) {
         self.path = path
         self.kind = kind

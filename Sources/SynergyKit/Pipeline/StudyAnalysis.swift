@@ -21,12 +21,16 @@ import Foundation
 public enum StudyAnalysis {
     /// A session as the analysis sees it: its manifest row and its result, or why it has none.
     public struct SessionResult: Sendable {
+        /// The session's manifest row.
         public var entry: StudyManifest.Entry
+        /// Its result (nil when it failed).
         public var report: SynergyReport?
+        /// Why it failed (nil when it has a result).
         public var error: String?
         /// With `batch --bootstrap`: the session's resamples (`sessions/ID_resamples.json`).
         var resamples: SessionResamples?
 
+        /// A session from its row and its result or error, without resamples.
         public init(entry: StudyManifest.Entry, report: SynergyReport?, error: String?) {
             (self.entry, self.report, self.error) = (entry, report, error)
         }

@@ -22,21 +22,27 @@ import Synchronization
 ///   (`bootstrapStream(id:)`), so two sessions' resamples are independent and
 ///   the timelines' support pairs independent resamples, as `compare` does.
 public struct StudyBatch: Sendable {
+    /// The study's rows; relative paths in them start at the manifest's folder.
     public var manifest: StudyManifest
+    /// Everything that decides the numbers besides the inputs (recorded in `run.json` and `study.json`).
     public var settings: StudySettings
     /// Per-session input options from the command line (path, events, muscles
     /// and sample rate are replaced by the manifest row's where it gives them).
     public var template: SessionInput
+    /// The label of a touchdown event in an events file or recording (part of each session's key).
     public var touchdownLabel = "Foot Strike"
+    /// The label of a liftoff event in an events file or recording (part of each session's key).
     public var liftoffLabel = "Foot Off"
     /// Default gait events for rows without an `events` column entry (`c3d`, say).
     public var defaultEvents: String?
+    /// The study's output folder (`OUTDIR`).
     public var outputFolder: String
     /// The one line a failed session's error is recorded as (`sessions/ID.error.json`,
     /// `Status.failed`): by default its description; a caller may word an
     /// `InputError.setting` in terms of its own options.
     public var errorText: @Sendable (any Error) -> String = { "\($0)" }
 
+    /// A batch of `manifest` with `settings`, sessions read as `template` says, written to `outputFolder`.
     public init(manifest: StudyManifest, settings: StudySettings, template: SessionInput, outputFolder: String) {
         self.manifest = manifest
         self.settings = settings
@@ -44,6 +50,7 @@ public struct StudyBatch: Sendable {
         self.outputFolder = outputFolder
     }
 
+    /// What became of one session.
     public enum Status: Sendable, Equatable {
         case computed
         /// An earlier run's result with the same key.
@@ -51,15 +58,21 @@ public struct StudyBatch: Sendable {
         case failed(String)
     }
 
+    /// One session's outcome, as `run` reports it to `progress` and returns it.
     public struct SessionOutcome: Sendable {
+        /// The session's manifest row.
         public var entry: StudyManifest.Entry
+        /// Computed, reused or failed.
         public var status: Status
+        /// The synergy count (nil: failed, or no rank met the criterion).
         public var count: Int?
+        /// Wall-clock seconds spent on the session (reading a reused one included).
         public var seconds: Double
         /// The result's `ReportTables.iterationCapWarning`, if any.
         public var warning: String?
     }
 
+    /// `OUTDIR/sessions`, where each session's files go.
     public var sessionsFolder: String { (outputFolder as NSString).appendingPathComponent("sessions") }
 
     /// The entries of shard `index` (0-based) of `count`.
@@ -292,9 +305,13 @@ struct SessionFailure: Codable {
 /// The description of a study run that `synergy merge` reads back: the
 /// manifest's rows and every setting.
 public struct StudyRun: Codable, Sendable, Equatable {
+    /// Version of synergy that ran the batch.
     public var toolVersion: String
+    /// The manifest's name and SHA-256.
     public var manifest: StudyReport.ManifestSource
+    /// The manifest's rows, in its order.
     public var entries: [StudyManifest.Entry]
+    /// The settings every session was run with.
     public var settings: StudySettings
 
     static func path(in folder: String) -> String { (folder as NSString).appendingPathComponent("run.json") }

@@ -18,18 +18,27 @@ public struct StudyStatus: Codable, Sendable, Equatable {
 
     /// One session of the manifest and its state.
     public struct Session: Codable, Sendable, Equatable {
+        /// The session's id (its files are `sessions/ID.*`).
         public var id: String
+        /// The subject as the manifest names it.
         public var subject: String
+        /// The manifest group.
         public var group: String
+        /// The time point (session label).
         public var session: String
+        /// Done, failed, running or pending.
         public var state: State
         /// The one-line error of a failed session.
         public var error: String?
     }
 
+    /// Sessions with a result.
     public var done: Int
+    /// Sessions that left an error.
     public var failed: Int
+    /// Sessions a live (or other host's) process is computing.
     public var running: Int
+    /// Sessions not started, or whose process was killed.
     public var pending: Int
     /// In the manifest's order.
     public var sessions: [Session]
@@ -67,5 +76,6 @@ public struct StudyStatus: Codable, Sendable, Equatable {
         return String(name[name.index(after: name.startIndex)..<suffix.lowerBound])
     }
 
+    /// The status as JSON (`status --json`): keys sorted, snake_case.
     public func jsonData() throws -> Data { try ReportJSON.encode(self) }
 }

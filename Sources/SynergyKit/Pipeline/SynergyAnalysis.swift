@@ -2,13 +2,19 @@
 /// (`extract`) or sweep the ranks and count the synergies (`count`).
 /// Values in, values out: it reads no file and prints nothing.
 public struct SynergyAnalysis: Sendable {
+    /// The version every report records as `tool_version`.
     public static let toolVersion = "0.1.0"
 
+    /// The envelope D to factorise: muscles × samples, with its time column and path.
     public var envelope: EnvelopeTable
+    /// The protocol whose factorisation, rank rule and criterion are applied.
     public var `protocol`: SynergyProtocol
+    /// Seed of the random starts; the same seed gives the same result on any thread count.
     public var seed: UInt64
+    /// Threads the fits run on (the result does not depend on it).
     public var threads: Int
 
+    /// An analysis of `envelope` with `protocol`, `seed` and `threads`.
     public init(envelope: EnvelopeTable, protocol: SynergyProtocol, seed: UInt64, threads: Int) {
         self.envelope = envelope
         self.protocol = `protocol`
@@ -18,7 +24,9 @@ public struct SynergyAnalysis: Sendable {
 
     /// The result: the report, and the activations of its reported rank.
     public struct Outcome: Sendable {
+        /// The JSON report.
         public var report: SynergyReport
+        /// C of the reported rank: synergies × samples, scaled so that W·C reproduces the fit with unit-norm W.
         public var activations: Matrix
     }
 

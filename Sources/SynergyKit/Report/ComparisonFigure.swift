@@ -27,6 +27,7 @@ public struct ComparisonFigure: Sendable {
         /// criterion), as `BootstrapSummary.countInterval`; shown in the header as "count 5 (95 % 5–6)".
         public var countInterval: [Int?]?
 
+        /// A side from its title, weights and sparseness; the rest optional.
         public init(title: String, weights: [[Double]], profiles: [[Double]]? = nil, r2: Double? = nil,
                     sparseness: [Double], count: Int? = nil, countInterval: [Int?]? = nil) {
             self.title = title
@@ -45,10 +46,14 @@ public struct ComparisonFigure: Sendable {
     public struct Support: Sendable, Equatable {
         /// Resamples per session (resample i of A is paired with resample i of B).
         public var resamples: Int
+        /// Support of each of the comparison's matches, 0–1.
         public var matches: [Double?]
+        /// Support of each of the comparison's mergings, 0–1.
         public var merging: [Double?]
+        /// Support of each of the comparison's fractionations, 0–1.
         public var fractionation: [Double?]
 
+        /// Supports from their parts, each list in the comparison's order.
         public init(resamples: Int, matches: [Double?], merging: [Double?], fractionation: [Double?]) {
             self.resamples = resamples
             self.matches = matches
@@ -65,14 +70,18 @@ public struct ComparisonFigure: Sendable {
         }
     }
 
+    /// The muscles compared, in the order of every weight vector.
     public var muscles: [String]
+    /// Side A, the earlier session.
     public var a: Side
+    /// Side B, the later session.
     public var b: Side
     /// The comparison drawn; its rules say which pairs are matched.
     public var comparison: SynergyComparison
     /// With a bootstrap: each match's, merging's and fractionation's support, drawn beside its similarity.
     public var support: Support?
 
+    /// A figure of `comparison` between `a` and `b`, with `support` when there is a bootstrap.
     public init(muscles: [String], a: Side, b: Side, comparison: SynergyComparison, support: Support? = nil) {
         self.muscles = muscles
         self.a = a

@@ -8,7 +8,9 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
     public struct Source: Codable, Sendable, Equatable {
         /// "raw", "envelope" or "synergies_json" (the synergies of an extract/count JSON, reused).
         public var kind: String
+        /// The file as given.
         public var path: String
+        /// SHA-256 of the file's bytes (hex).
         public var sha256: String
         /// Muscles of this side left out because the other side lacks them.
         public var droppedMuscles: [String]
@@ -16,9 +18,12 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
 
     /// A value for each side.
     public struct Sides<Value: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+        /// Side A's value (the earlier session).
         public var a: Value
+        /// Side B's value (the later session).
         public var b: Value
 
+        /// Creates a pair from A's and B's values.
         public init(a: Value, b: Value) {
             self.a = a
             self.b = b
@@ -27,9 +32,13 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
 
     /// A synergy of B explained as a non-negative combination of A's.
     public struct Merging: Codable, Sendable, Equatable {
+        /// The merged synergy of B.
         public var b: Int
+        /// A's synergies it combines, ascending.
         public var sourcesA: [Int]
+        /// Each source's non-negative coefficient, in `sourcesA` order.
         public var coefficients: [Double]
+        /// Scalar product of the normalised combination with B's synergy, 0–1.
         public var similarity: Double
         /// With a bootstrap: the share of paired resamples showing the same merging.
         public var support: Double?
@@ -37,9 +46,13 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
 
     /// A synergy of A explained as a non-negative combination of B's.
     public struct Fractionation: Codable, Sendable, Equatable {
+        /// The fractionated synergy of A.
         public var a: Int
+        /// B's synergies it splits into, ascending.
         public var fractionsB: [Int]
+        /// Each fraction's non-negative coefficient, in `fractionsB` order.
         public var coefficients: [Double]
+        /// Scalar product of the normalised combination with A's synergy, 0–1.
         public var similarity: Double
         /// With a bootstrap: the share of paired resamples showing the same fractionation.
         public var support: Double?
@@ -51,15 +64,21 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
         public var weights: String
         /// The side whose EMG is fitted.
         public var emg: String
+        /// R² of the EMG side's envelope reconstructed with the fixed W and refitted activations.
         public var r2: Double
         /// R² of the EMG side's own synergies at its reported rank.
         public var ownR2: Double
+        /// Iterations of the activations' fit.
         public var iterations: Int
+        /// False when the iteration cap stopped the fit (also a warning on standard error).
         public var converged: Bool
     }
 
+    /// Version of synergy that wrote the report.
     public var toolVersion: String
+    /// Always "compare".
     public var command = "compare"
+    /// Each side's kind, path, SHA-256 and dropped muscles.
     public var sources: Sides<Source>
     /// The muscles compared, in A's order (A's spelling).
     public var muscles: [String]
@@ -69,17 +88,27 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
     public var sessionScale: String
     /// The comparison's rules as the JSON records them (`rules`).
     public var threshold: Double
+    /// Smallest coefficient for a synergy to count in a merging or fractionation.
     public var coefficientMinimum: Double
+    /// Side A's result in the schema of `count`, on the compared muscles.
     public var a: SynergyReport
+    /// Side B's result in the schema of `count`, on the compared muscles.
     public var b: SynergyReport
     /// Scalar products of the unit weight vectors, A's synergies down, B's across.
     public var similarity: [[Double]]
+    /// Pairs of the optimal one-to-one assignment at or above the threshold.
     public var matches: [SynergyComparison.Match]
+    /// A's synergies in no match.
     public var unmatchedA: [Int]
+    /// B's synergies in no match.
     public var unmatchedB: [Int]
+    /// B's synergies that are a merging of ≥ 2 of A's.
     public var merging: [Merging]
+    /// A's synergies that fractionate into ≥ 2 of B's.
     public var fractionation: [Fractionation]
+    /// Share of B's synergies that are mergings, 0–1.
     public var mergingIndexB: Double
+    /// Share of A's synergies that fractionate, 0–1.
     public var fractionationIndexA: Double
     /// Each direction whose EMG side is a recording or envelope (empty when both sides are JSON).
     public var crossFit: [CrossFitResult]
@@ -136,5 +165,6 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
     /// Deterministic JSON: sorted keys, snake_case names, pretty-printed.
     public func jsonData() throws -> Data { try ReportJSON.encode(self) }
 
+    /// Reads a report from `jsonData()`'s JSON; throws a `DecodingError` when it does not fit.
     public static func decode(_ data: Data) throws -> ComparisonReport { try ReportJSON.decode(data) }
 }

@@ -5,10 +5,12 @@
 /// that do not exist (no count, a failed session); numbers are written in
 /// their shortest exact form.
 public enum StudySummaryCSV {
+    /// The column names, in order.
     public static let header = ["subject", "group", "session", "analysis_group", "status", "count", "count_low",
                                 "count_high", "r2_at_count",
                                 "mean_sparseness", "merging_index", "result", "error"]
 
+    /// The CSV text: `header`, then one line per session of `report`, each line ending in a newline.
     public static func render(_ report: StudyReport) -> String {
         var lines = [header.joined(separator: ",")]
         for s in report.sessions {

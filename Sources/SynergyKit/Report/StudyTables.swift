@@ -3,6 +3,7 @@ import Foundation
 /// A study's group table (the shape of Cheung et al. 2020, Fig. 2) and its
 /// tests as text for a terminal.
 public enum StudyTables {
+    /// The group table (n, count, distribution, sparseness, Merging Index, clusters), the tests, and how many sessions were analysed.
     public static func summary(_ report: StudyReport) -> String {
         var rows = [["Group", "n", "synergies", "distribution", "sparseness", "MI vs \(report.referenceGroup)", "clusters"]]
         for group in report.groups {
