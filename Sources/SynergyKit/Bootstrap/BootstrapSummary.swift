@@ -10,9 +10,12 @@
 public struct BootstrapSummary: Codable, Sendable, Equatable {
     /// How many resamples gave one count (null: no rank met the criterion).
     public struct CountBin: Codable, Sendable, Equatable {
+        /// The count (nil: no rank met the criterion).
         public var count: Int?
+        /// How many resamples gave it.
         public var resamples: Int
 
+        /// One bin of the count distribution.
         public init(count: Int?, resamples: Int) {
             self.count = count
             self.resamples = resamples
@@ -29,9 +32,13 @@ public struct BootstrapSummary: Codable, Sendable, Equatable {
 
     /// The R² of one rank over the resamples: median and 95 % interval.
     public struct RankR2: Codable, Sendable, Equatable {
+        /// The rank, 1-based.
         public var rank: Int
+        /// Median R² over the resamples.
         public var median: Double
+        /// 2.5th percentile of the R².
         public var low: Double
+        /// 97.5th percentile of the R².
         public var high: Double
     }
 
@@ -41,10 +48,13 @@ public struct BootstrapSummary: Codable, Sendable, Equatable {
     public struct SynergyStability: Codable, Sendable, Equatable {
         /// 0-based, into the report's `synergies`.
         public var synergy: Int
+        /// Median similarity (scalar product of unit weight vectors, 0 … 1).
         public var medianSimilarity: Double
+        /// 2.5th percentile of the similarity.
         public var low: Double
     }
 
+    /// N, the number of resamples.
     public var resamples: Int
     /// "gait_cycle" or "block".
     public var unit: ResamplingUnits.Kind
@@ -58,12 +68,14 @@ public struct BootstrapSummary: Codable, Sendable, Equatable {
     public var countInterval: [Int?]?
     /// The ranks every resample fitted (see `SessionBootstrap`).
     public var r2: [RankR2]
+    /// One entry per reported synergy, in the report's order.
     public var synergies: [SynergyStability]
 
     private enum CodingKeys: String, CodingKey {
         case resamples, unit, blockSeconds, units, countDistribution, countInterval, r2, synergies
     }
 
+    /// A summary from its parts.
     public init(resamples: Int, unit: ResamplingUnits.Kind, blockSeconds: Double?, units: Int, countDistribution: [CountBin]?,
                 countInterval: [Int?]?, r2: [RankR2], synergies: [SynergyStability]) {
         (self.resamples, self.unit, self.blockSeconds, self.units) = (resamples, unit, blockSeconds, units)

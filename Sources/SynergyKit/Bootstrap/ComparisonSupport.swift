@@ -10,9 +10,12 @@
 public struct ComparisonSupport: Sendable, Equatable {
     /// In the order of the full comparison's `matches`, `merging` and `fractionation`.
     public var matches: [Double]
+    /// In the order of the full comparison's `merging`.
     public var merging: [Double]
+    /// In the order of the full comparison's `fractionation`.
     public var fractionation: [Double]
 
+    /// Pairs resample b of `a` with resample b of `b` and counts, for each instance of `comparison`, the pairs that find it; throws when a paired comparison cannot be made.
     public init(_ comparison: SynergyComparison, a: [SessionBootstrap.Resample], b: [SessionBootstrap.Resample]) throws {
         precondition(a.count == b.count && !a.isEmpty)
         struct Instance: Hashable { var targets: [Int]; var sources: [Int] }

@@ -19,6 +19,7 @@ public struct ResamplingUnits: Sendable, Equatable {
         public var description: String
     }
 
+    /// Gait cycles or blocks of time.
     public var kind: Kind
     /// The duration of a block in seconds (blocks only).
     public var blockSeconds: Double?

@@ -3,9 +3,12 @@ import Foundation
 /// How a command resamples: `resamples` resamples (0: no bootstrap), in gait
 /// cycles when they are known, else in blocks of `blockSeconds` (1 s).
 public struct BootstrapPlan: Codable, Sendable, Equatable {
+    /// N, the number of resamples (0: no bootstrap).
     public var resamples: Int
+    /// Block duration, s, used when the gait cycles are not known.
     public var blockSeconds: Double
 
+    /// A plan of `resamples` resamples, blocks of `blockSeconds` s.
     public init(resamples: Int, blockSeconds: Double = 1) {
         (self.resamples, self.blockSeconds) = (resamples, blockSeconds)
     }
@@ -35,6 +38,7 @@ public struct SessionBootstrap: Sendable {
         public var count: Int?
         /// R² of ranks `firstRank`, `firstRank` + 1, … as far as this resample fitted.
         public var r2: [Double]
+        /// The rank of `r2`'s first entry.
         public var firstRank: Int
         /// W at the reported rank, muscles × k, unit columns.
         public var weights: Matrix
@@ -46,29 +50,39 @@ public struct SessionBootstrap: Sendable {
 
     /// A resample whose fit did not stay finite.
     public struct FitProblem: Error, Equatable {
+        /// The resample, 0-based.
         public var resample: Int
+        /// The rank whose fit was not finite.
         public var rank: Int
     }
 
     /// D, muscles × samples, as the full data was fitted.
     public var data: Matrix
+    /// The units a resample draws from D.
     public var units: ResamplingUnits
+    /// The protocol the full data was fitted with; each resample is fitted by the same.
     public var `protocol`: SynergyProtocol
     /// The sweep's highest rank, and the rank whose synergies are followed.
     public var highestRank: Int
+    /// The rank whose synergies are followed (the count, the requested rank or the highest rank).
     public var reportedRank: Int
     /// The full data's count (nil: no rank met the criterion) and its W at the reported rank.
     public var count: Int?
+    /// W at the reported rank, muscles × `reportedRank`, unit columns.
     public var weights: Matrix
     /// Sweep ranks 1 … `highestRank` and count (`count`), or fit the reported rank alone (`extract`).
     public var sweep: Bool
+    /// N, the number of resamples (≥ 1).
     public var resamples: Int
+    /// The seed every resample's draws and fits derive from.
     public var seed: UInt64
     /// Which independent series of resamples (0 for a session alone; 0 and 1 for A and B of `compare`;
     /// `StudyBatch.bootstrapStream(id:)`, at least 2, for each session of `batch`).
     public var stream: Int
+    /// How many resamples are fitted at once, each on one thread.
     public var threads: Int
 
+    /// A bootstrap of the full data's fit; call `run()` to fit the resamples.
     public init(data: Matrix, units: ResamplingUnits, protocol: SynergyProtocol, highestRank: Int, reportedRank: Int,
                 count: Int?, weights: Matrix, sweep: Bool = true, resamples: Int, seed: UInt64, stream: Int = 0,
                 threads: Int) {

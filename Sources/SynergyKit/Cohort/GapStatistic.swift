@@ -38,6 +38,7 @@ public enum GapStatistic {
     /// The `rank` tag of the generators that give each reference set its k-means seed.
     static let referenceSeedTag = -2
 
+    /// How many k and how hard to search: the reference sets, the k-means replicates, the k range.
     public struct Settings: Codable, Sendable, Equatable {
         /// B, reference sets drawn. Default 500.
         public var referenceSets: Int
@@ -50,6 +51,7 @@ public enum GapStatistic {
         /// Cap on k-means updates per replicate. Default 100.
         public var maximumIterations: Int
 
+        /// Settings with Cheung et al.'s (2020) defaults unless given.
         public init(referenceSets: Int = 500, replicates: Int = 1000, referenceReplicates: Int = 100,
                     ks: ClosedRange<Int> = 2...20, maximumIterations: Int = 100) {
             self.referenceSets = referenceSets
@@ -60,6 +62,7 @@ public enum GapStatistic {
         }
     }
 
+    /// The gap curve over the k evaluated, the chosen k and the data's clusterings.
     public struct Evaluation: Sendable, Equatable {
         /// The numbers of clusters evaluated, increasing.
         public var ks: [Int]

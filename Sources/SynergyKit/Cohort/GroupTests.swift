@@ -80,6 +80,7 @@ public enum GroupTests {
         /// Sizes of the samples, in the order given (Wilcoxon: both sizes, zeros included).
         public var samples: [Int]
 
+        /// A result from its parts.
         public init(test: String, statistic: Double, pValue: Double, method: String, samples: [Int]) {
             self.test = test
             self.statistic = statistic

@@ -45,18 +45,21 @@ import Foundation
 /// threads and the chunks' best results are compared in replicate order, so
 /// the result is bit-for-bit the same for any number of threads.
 public enum KMeans {
+    /// Replicates and iteration cap of a clustering.
     public struct Settings: Codable, Sendable, Equatable {
         /// Random starts; the best run is kept. Default 1000 (Cheung et al. 2020).
         public var replicates: Int
         /// Cap on centroid updates per replicate. Default 100 (MATLAB's default).
         public var maximumIterations: Int
 
+        /// Settings with the defaults unless given.
         public init(replicates: Int = 1000, maximumIterations: Int = 100) {
             self.replicates = replicates
             self.maximumIterations = maximumIterations
         }
     }
 
+    /// The kept replicate's partition of the points.
     public struct Clustering: Sendable, Equatable {
         /// Cluster of each point, 0-based, clusters in the canonical order
         /// (by smallest point index).

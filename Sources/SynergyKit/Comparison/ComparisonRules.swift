@@ -19,6 +19,7 @@ public struct ComparisonRules: Sendable, Hashable {
     /// Smallest coefficient of each synergy contributing to a merging or fractionation.
     public var coefficientMinimum: Double
 
+    /// Rules with these thresholds (see `cheung2020` for the paper's).
     public init(similarityThreshold: Double, coefficientMinimum: Double) {
         self.similarityThreshold = similarityThreshold
         self.coefficientMinimum = coefficientMinimum

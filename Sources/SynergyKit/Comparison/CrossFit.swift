@@ -7,13 +7,17 @@
 public enum CrossFit {
     /// The cross-fit's R², its iterations, whether it converged, and the fitted activations.
     public struct Result: Sendable, Equatable {
+        /// R² of W·C against D at the last iteration, centred as the settings say.
         public var r2: Double
+        /// Iterations run.
         public var iterations: Int
+        /// Whether the stopping rule was met before the iteration cap.
         public var converged: Bool
         /// The fitted activations, k × samples.
         public var activations: Matrix
     }
 
+    /// Fits C (k × samples) to `data` (muscles × samples) with `weights` (muscles × k) held fixed; the seed draws the starting C.
     public static func fit(_ data: Matrix, weights: Matrix, settings: FactorizationSettings, seed: UInt64) -> Result {
         precondition(data.rows == weights.rows && weights.columns >= 1)
         let input = FactorizationInput(data, settings: settings)

@@ -54,7 +54,9 @@
 public enum NonNegativeLeastSquares {
     /// A minimiser x ≥ 0 and ‖A·x − b‖₂ at it.
     public struct Solution: Equatable, Sendable {
+        /// The minimiser x ≥ 0, one entry per column of A.
         public var x: [Double]
+        /// ‖A·x − b‖₂ at x.
         public var residualNorm: Double
     }
 

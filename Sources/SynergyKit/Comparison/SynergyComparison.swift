@@ -13,9 +13,13 @@
 ///   it (the paper does not say whether it refits; we do).
 /// - Fractionation: the converse, a synergy a of A explained by ≥ 2 of B's.
 public struct SynergyComparison: Sendable, Equatable {
+    /// One pair of the assignment: synergy `a` of A with synergy `b` of B.
     public struct Match: Codable, Sendable, Equatable {
+        /// Index into A's synergies, 0-based.
         public var a: Int
+        /// Index into B's synergies, 0-based.
         public var b: Int
+        /// Scalar product of the two unit weight vectors.
         public var similarity: Double
         /// With a bootstrap: the share of paired resamples that match the same pair (`ComparisonSupport`).
         public var support: Double?
@@ -27,6 +31,7 @@ public struct SynergyComparison: Sendable, Equatable {
         public var target: Int
         /// The contributing synergies of the other set, ascending.
         public var sources: [Int]
+        /// The non-negative coefficients mₖ, one per entry of `sources` (of the unit vectors).
         public var coefficients: [Double]
         /// Scalar product of the combination (normalised) with the target.
         public var similarity: Double
@@ -38,7 +43,9 @@ public struct SynergyComparison: Sendable, Equatable {
     public var assignment: [Match]
     /// The pairs of the assignment at or above the threshold.
     public var matches: [Match]
+    /// A's synergies in no match, ascending.
     public var unmatchedA: [Int]
+    /// B's synergies in no match, ascending.
     public var unmatchedB: [Int]
     /// Synergies of B explained as merging of A's.
     public var merging: [Combination]
@@ -50,6 +57,7 @@ public struct SynergyComparison: Sendable, Equatable {
     /// Share of A's synergies that fractionate into B's.
     public var fractionationIndexA: Double
 
+    /// Compares A (muscles × kA) with B (muscles × kB, same muscles) under `rules`; throws `ComparisonError` when a least-squares fit fails (non-finite weights, iteration cap).
     public init(a: Matrix, b: Matrix, rules: ComparisonRules = .cheung2020) throws {
         precondition(a.rows == b.rows && a.columns > 0 && b.columns > 0)
         let unitA = Self.unitColumns(a), unitB = Self.unitColumns(b)
@@ -118,6 +126,7 @@ public struct SynergyComparison: Sendable, Equatable {
 /// φ = (√n − ‖w‖₁/‖w‖₂)/(√n − 1), n the number of muscles: 1 when a single
 /// muscle is active, 0 when all weigh the same.
 public enum Sparseness {
+    /// φ of `w` (n ≥ 2), 0 … 1; 0 for an all-zero vector.
     public static func hoyer(_ w: [Double]) -> Double {
         precondition(w.count >= 2)
         let l1 = w.reduce(0) { $0 + abs($1) }, l2 = w.reduce(0) { $0 + $1 * $1 }.squareRoot()

@@ -11,6 +11,7 @@ public struct Extrapolation {
     private var ceiling = 1.0
     private var previousError = Double.infinity
 
+    /// A fresh extrapolation: β = 0.5, β̄ = 1, no previous error.
     public init() {}
 
     /// Growth of β after a success (γ), of β̄ (γ̄), and the cut of β on a restart (η).

@@ -2,7 +2,9 @@
 /// needs and its transpose, all immutable, so the solvers read one input
 /// concurrently.
 public final class FactorizationInput: Sendable {
+    /// m, the rows of D.
     public let muscles: Int
+    /// n, the columns of D (envelope bins or cycle points).
     public let samples: Int
     /// D as the solvers see it (after `replaceNonPositive`, if the settings ask).
     public let data: Matrix
@@ -12,7 +14,9 @@ public final class FactorizationInput: Sendable {
     public let sumOfSquares: Double
     /// SST, the denominator of R², centred as the settings say.
     public let centredSumOfSquares: Double
+    /// min D (after replacement), the lower end of the `uniformMinToMax` starts.
     public let minimum: Double
+    /// max D, the upper end of the random starts.
     public let maximum: Double
 
     /// Prepares `data` (muscles × samples, non-negative and finite) for `settings`.

@@ -36,10 +36,14 @@ public struct StoppingRule: Codable, Sendable, Equatable {
         /// (musclesyneRgies: 1e-4, i.e. 0.01 %, over 20 iterations).
         case relativeGainOverWindow = "relative_gain_over_window"
     }
+    /// Which rule.
     public var kind: Kind
+    /// The rule's threshold on the change of R² (absolute, or relative for `relativeGainOverWindow`).
     public var threshold: Double
+    /// Iterations the rule looks over.
     public var window: Int
 
+    /// A stopping rule of this kind, threshold and window.
     public init(kind: Kind, threshold: Double, window: Int) {
         self.kind = kind
         self.threshold = threshold
@@ -50,11 +54,17 @@ public struct StoppingRule: Codable, Sendable, Equatable {
 /// Every parameter of one factorisation run of a rank: the part of a protocol
 /// that the Factorization stage reads.
 public struct FactorizationSettings: Codable, Sendable, Equatable {
+    /// Multiplicative updates or HALS.
     public var algorithm: UpdateRule
+    /// Random starts per rank; the one with the highest R² is kept.
     public var replicates: Int
+    /// Iteration cap per replicate; a replicate it stops is reported as not converged.
     public var maxIterations: Int
+    /// When a replicate stops before the cap.
     public var stopping: StoppingRule
+    /// How the random starting W and C are drawn.
     public var initialisation: Initialisation
+    /// What the R² is centred on.
     public var r2Centring: R2Centring
     /// Scale W's columns to unit norm (C's rows by the inverse) after every
     /// iteration from the second on, as musclesyneRgies does.
@@ -63,6 +73,7 @@ public struct FactorizationSettings: Codable, Sendable, Equatable {
     /// as musclesyneRgies does.
     public var replaceNonPositive: Bool
 
+    /// Settings from every parameter; a protocol's preset holds its paper's values (`SynergyProtocol.named(_:)`).
     public init(algorithm: UpdateRule, replicates: Int, maxIterations: Int, stopping: StoppingRule,
                 initialisation: Initialisation, r2Centring: R2Centring,
                 normaliseWeightsEachIteration: Bool, replaceNonPositive: Bool) {

@@ -12,6 +12,7 @@ public enum RankSweep {
     /// Replicates fitted together in one batch (their GEMMs are shared).
     public static let replicatesPerBatch = 10
 
+    /// One `RankFit` per entry of `ranks` (each 1 … muscles, distinct), in the order given, on `threads` threads.
     public static func fit(_ input: FactorizationInput, ranks: [Int], settings: FactorizationSettings,
                            seed: UInt64, threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> [RankFit] {
         precondition(ranks.allSatisfy { $0 >= 1 && $0 <= input.muscles } && Set(ranks).count == ranks.count

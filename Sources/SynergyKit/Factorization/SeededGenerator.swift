@@ -3,6 +3,7 @@
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
+    /// A generator started from `seed`.
     public init(seed: UInt64) { state = seed }
 
     /// The generator of one replicate, seeded from (seed, rank, replicate) alone,
@@ -17,6 +18,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         state = mixer.next()
     }
 
+    /// The next 64-bit output of SplitMix64.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -14,6 +14,7 @@ import Foundation
 /// when the type says `Emg tracks` (not EMG for another type, unknown
 /// without a `Type` line), in the `Measure unit`.
 public enum BTSTracks {
+    /// Parses a file's bytes; `path` only names the source in errors. Throws `InputError` when the file breaks the layout above.
     public static func parse(_ bytes: Data, path: String) throws -> LabRecording {
         try LabTextScanner.scan(bytes, path: path, delimiter: 9) { scanner in
             guard let first = scanner.nextLine(),

@@ -30,6 +30,7 @@ public struct C3DFile: Sendable, Equatable {
     public var path: String
     /// SHA-256 of the file's bytes, lower-case hex (empty when parsed from bytes).
     public var sha256: String
+    /// The processor type, which sets the byte order and real format.
     public var processor: Processor
     /// ANALOG:LABELS, trimmed; one per channel.
     public var analogLabels: [String]
@@ -43,6 +44,7 @@ public struct C3DFile: Sendable, Equatable {
     public var pointRate: Double
     /// Number of the first frame (frame 1 is time 0).
     public var firstFrame: Int
+    /// Number of frames, last frame − first frame + 1.
     public var frameCount: Int
     /// One array per channel, `frameCount` × samples per frame values, in the
     /// channel's units: (raw − ANALOG:OFFSET) × ANALOG:SCALE × ANALOG:GEN_SCALE.
@@ -50,6 +52,7 @@ public struct C3DFile: Sendable, Equatable {
     /// The EVENT group's events, in time order.
     public var events: [RecordingEvent]
 
+    /// A file from its parts, as the reader assembles it.
     public init(path: String, sha256: String, processor: Processor, analogLabels: [String],
                 analogDescriptions: [String], analogUnits: [String], analogRate: Double, pointRate: Double,
                 firstFrame: Int, frameCount: Int, analog: [[Double]], events: [RecordingEvent]) {

@@ -6,6 +6,7 @@ public struct EMGRecording: Sendable, Equatable {
     public var path: String
     /// SHA-256 of the file's bytes, lower-case hex.
     public var sha256: String
+    /// Channel names, in the order of `channels`.
     public var channelNames: [String]
     /// Samples per second of every channel.
     public var sampleRate: Double
@@ -22,6 +23,7 @@ public struct EMGRecording: Sendable, Equatable {
     /// What reading noticed that a user should know (dropped samples, resampling), one sentence each.
     public var warnings: [String] = []
 
+    /// A recording from its parts; `format`, `units` and `warnings` keep their defaults.
     public init(path: String, sha256: String, channelNames: [String], sampleRate: Double, startTime: Double,
                 channels: [[Double]], events: [RecordingEvent] = []) {
         self.path = path
@@ -33,6 +35,7 @@ public struct EMGRecording: Sendable, Equatable {
         self.events = events
     }
 
+    /// Samples per channel (0 without channels).
     public var sampleCount: Int { channels.first?.count ?? 0 }
     /// Time of the last sample in seconds.
     public var endTime: Double { startTime + Double(max(sampleCount - 1, 0)) / sampleRate }
@@ -47,6 +50,7 @@ public struct RecordingEvent: Sendable, Equatable {
     /// Seconds, on the same clock as `EMGRecording.startTime`.
     public var time: Double
 
+    /// An event labelled `label` in `context` at `time` s.
     public init(label: String, context: String, time: Double) {
         self.label = label
         self.context = context

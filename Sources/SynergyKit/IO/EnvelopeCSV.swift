@@ -8,7 +8,9 @@ public struct EnvelopeTable: Sendable, Equatable {
     public var sha256: String
     /// The header of the first column (time or sample index) and its values.
     public var timeHeader: String
+    /// The first column's values, one per sample, strictly increasing.
     public var time: [Double]
+    /// Muscle names, the column headers after the first, in the order of `data`'s rows.
     public var muscles: [String]
     /// D, muscles × samples.
     public var data: Matrix
@@ -31,6 +33,7 @@ public struct EnvelopeTable: Sendable, Equatable {
 /// beyond about 1e154, not all below about 1e-154). A first line of numbers is
 /// a missing header.
 public enum EnvelopeCSV {
+    /// Reads and checks the file at `path`; throws `InputError` naming the file (and line, column) when it breaks the rules above.
     public static func read(path: String) throws -> EnvelopeTable {
         let bytes = try FileInput.contents(of: path)
         guard let text = String(data: bytes, encoding: .utf8) else {

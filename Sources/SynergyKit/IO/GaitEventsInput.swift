@@ -95,6 +95,7 @@ public enum GaitEventsSource: Sendable, Equatable {
 
 /// Reads a cycles CSV as musclesyneRgies ships them (`touchdown_s,liftoff_s`).
 public enum GaitEventsCSV {
+    /// Reads the file at `path`: touchdowns (s), and lift-offs (s) when it has a second column; throws `InputError` for a malformed file.
     public static func read(path: String) throws -> GaitEvents {
         try parse(try FileInput.contents(of: path), path: path)
     }

@@ -1,13 +1,18 @@
 /// Bad input: one line naming the file, where in it, and what is wrong.
 public struct InputError: Error, CustomStringConvertible, Equatable {
+    /// The file as the user gave it.
     public var file: String
+    /// The line, 1-based, when the problem has one.
     public var line: Int?
+    /// The column's header, when the problem has one.
     public var column: String?
+    /// What is wrong, one sentence without the place.
     public var problem: String
     /// The facts, when the input does not fit a setting: a caller words
     /// them in its own terms (`problem` is their `description`).
     public var setting: SettingProblem?
 
+    /// A problem at an optional line and column of `file`.
     public init(file: String, line: Int? = nil, column: String? = nil, _ problem: String) {
         self.file = file
         self.line = line
@@ -15,6 +20,7 @@ public struct InputError: Error, CustomStringConvertible, Equatable {
         self.problem = problem
     }
 
+    /// A setting the input does not fit, worded by `setting.description`.
     public init(file: String, line: Int? = nil, column: String? = nil, _ setting: SettingProblem) {
         self.init(file: file, line: line, column: column, setting.description)
         self.setting = setting

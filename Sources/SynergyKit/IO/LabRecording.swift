@@ -9,6 +9,7 @@ public struct LabRecording: Sendable, Equatable {
     public var path: String
     /// SHA-256 of the file's bytes, lower-case hex (empty when parsed from bytes).
     public var sha256: String
+    /// The format the file was read in.
     public var format: RecordingFormat
     /// The exporting software's version or the format's variant, as the file
     /// states it ("Trigno Discover 1.6.4", "EDF+C"); empty when it says none.
@@ -20,6 +21,7 @@ public struct LabRecording: Sendable, Equatable {
     /// What the reader noticed that a user should know, one sentence each.
     public var warnings: [String]
 
+    /// A recording from its parts, as a reader assembles it.
     public init(path: String, sha256: String = "", format: RecordingFormat, formatVersion: String = "",
                 channels: [LabChannel], events: [RecordingEvent] = [], warnings: [String] = []) {
         self.path = path
@@ -54,11 +56,13 @@ public struct LabChannel: Sendable, Equatable {
     public var sampleRate: Double
     /// Time of sample 0 in seconds, on the file's clock.
     public var startTime: Double
+    /// The channel's values in `unit`, at `sampleRate` from `startTime`.
     public var samples: [Double]
     /// True when the format says the channel is EMG, false when it says it is
     /// something else, nil when the format does not say (plain CSV, C3D).
     public var isEMG: Bool?
 
+    /// A channel from its parts; sensor, signal and unit default to empty, the start to 0 s.
     public init(name: String, sensor: String = "", signal: String = "", unit: String = "", sampleRate: Double,
                 startTime: Double = 0, samples: [Double], isEMG: Bool? = nil) {
         self.name = name

@@ -23,6 +23,7 @@ public enum NexusCSV {
     /// Section titles of a Nexus CSV export.
     static let sectionNames: Set<String> = ["Devices", "Trajectories", "Model Outputs", "Joints", "Segments", "Events", "Global Variables"]
 
+    /// Parses a file's bytes; `path` only names the source in errors. Throws `InputError` when the export breaks the layout above.
     public static func parse(_ bytes: Data, path: String) throws -> LabRecording {
         try LabTextScanner.scan(bytes, path: path, delimiter: UInt8(ascii: ",")) { scanner in
             var channels: [LabChannel]?

@@ -28,6 +28,7 @@ public enum NoraxonCSV {
     /// Units of EMG channels (lower-cased).
     static let voltageUnits: Set<String> = ["v", "mv", "uv", "µv", "μv"]
 
+    /// Parses a file's bytes; `path` only names the source in errors. Throws `InputError` for a malformed export.
     public static func parse(_ bytes: Data, path: String) throws -> LabRecording {
         try LabTextScanner.scan(bytes, path: path, delimiter: UInt8(ascii: ",")) { scanner in
             var metadataLines = [(range: Range<Int>, line: Int)]()

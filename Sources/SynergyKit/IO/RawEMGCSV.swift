@@ -12,6 +12,7 @@ public enum RawEMGCSV {
         /// The sample rate in Hz when the file has no time column; with one, it must agree.
         public var sampleRate: Double?
 
+        /// Options with the given rate, Hz (nil: the file must have a time column).
         public init(sampleRate: Double? = nil) { self.sampleRate = sampleRate }
     }
 
@@ -22,6 +23,7 @@ public enum RawEMGCSV {
     /// means a gap or jitter (time stamps printed with few decimals stay inside it).
     static let intervalTolerance = 0.5
 
+    /// Reads the file at `path` and records its SHA-256; throws `InputError` for a malformed file or a rate that is missing or disagrees with the time column.
     public static func read(path: String, options: Options = .init()) throws -> EMGRecording {
         let bytes = try FileInput.contents(of: path)
         var recording = try parse(bytes, path: path, options: options)
@@ -29,6 +31,7 @@ public enum RawEMGCSV {
         return recording
     }
 
+    /// Parses a file's bytes (SHA-256 left empty); `path` only names the source in errors. Throws as `read(path:options:)`.
     public static func parse(_ bytes: Data, path: String, options: Options = .init()) throws -> EMGRecording {
         let table = try DelimitedTable.parse(bytes, path: path)
         let hasTime = isTimeHeader(table.header[0])

@@ -7,12 +7,19 @@ import Foundation
 public struct RecordingInspection: Codable, Sendable, Equatable {
     /// One channel as the file holds it, and what inspection found in it.
     public struct Channel: Codable, Sendable, Equatable {
+        /// The channel's name as `LabChannel.name` gives it.
         public var name: String
+        /// Its sensor or device (empty when the file names none).
         public var sensor: String
+        /// What it measures as the file says (empty when it says nothing).
         public var signal: String
+        /// Its unit as the file writes it (empty when it gives none).
         public var unit: String
+        /// Samples per second, Hz, exact.
         public var sampleRate: Double
+        /// Number of samples.
         public var samples: Int
+        /// Time of sample 0, s, on the file's clock.
         public var startS: Double
         /// True or false where the format says whether it is EMG, null where it does not.
         public var emg: Bool?
@@ -42,19 +49,29 @@ public struct RecordingInspection: Codable, Sendable, Equatable {
 
     /// One event the file holds: its label, context and time in seconds.
     public struct Event: Codable, Sendable, Equatable {
+        /// The event's label, e.g. "Foot Strike".
         public var label: String
+        /// Its context, e.g. "Right" (empty if none).
         public var context: String
+        /// Seconds, on the file's clock.
         public var timeS: Double
     }
 
+    /// The path as the user gave it.
     public var path: String
+    /// SHA-256 of the file's bytes, lower-case hex.
     public var sha256: String
     /// `RecordingFormat`'s raw value ("edf", "delsys_discover", …).
     public var format: String
+    /// The version or variant the file states ("Trigno Discover 1.6.4", "EDF+C"; empty when none).
     public var formatVersion: String
+    /// Seconds from the earliest channel start to the latest channel end, plus one sample of the fastest channel.
     public var durationS: Double
+    /// Every channel, in file order.
     public var channels: [Channel]
+    /// The file's events, in time order.
     public var events: [Event]
+    /// What reading and inspection noticed, one sentence each.
     public var warnings: [String]
 
     /// The report of `recording`; `mixedRatesAdvice` ends the warning on

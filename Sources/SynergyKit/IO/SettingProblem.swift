@@ -68,9 +68,12 @@ public enum SettingProblem: Equatable, Sendable, CustomStringConvertible {
 
     /// Channels sharing one rate.
     public struct RateGroup: Equatable, Sendable, CustomStringConvertible {
+        /// Samples per second, Hz.
         public var rate: Double
+        /// The channels at that rate, in file order.
         public var channels: [String]
 
+        /// The channels `channels` at `rate` Hz.
         public init(rate: Double, channels: [String]) {
             self.rate = rate
             self.channels = channels

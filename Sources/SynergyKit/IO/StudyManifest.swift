@@ -13,13 +13,19 @@ import Foundation
 public struct StudyManifest: Sendable, Equatable {
     /// One row of the manifest: one session of one subject.
     public struct Entry: Sendable, Equatable, Codable {
+        /// The subject's identifier; a subject belongs to one group.
         public var subject: String
+        /// The subject's group (e.g. cohort or condition).
         public var group: String
+        /// The time point, e.g. `week0`; unique per subject.
         public var session: String
         /// As written in the manifest.
         public var path: String
+        /// The row's gait events: a CSV path relative to the manifest's folder, or a source the recording holds (`c3d`, `nexus`, `edf`, `bdf`, `file`, optionally `:CONTEXT`); nil: the command line's.
         public var events: String?
+        /// The channels to use, in order (nil: the command line's).
         public var muscles: [String]?
+        /// Sample rate, Hz, for a raw CSV without a time column (nil: the command line's).
         public var sampleRate: Double?
         /// The manifest line (1-based), for messages.
         public var line: Int
@@ -31,10 +37,14 @@ public struct StudyManifest: Sendable, Equatable {
         }
     }
 
+    /// The manifest's path as the user gave it.
     public var path: String
+    /// SHA-256 of the manifest's bytes, lower-case hex.
     public var sha256: String
+    /// The rows, in file order.
     public var entries: [Entry]
 
+    /// A manifest from its parts.
     public init(path: String, sha256: String, entries: [Entry]) {
         (self.path, self.sha256, self.entries) = (path, sha256, entries)
     }
@@ -50,6 +60,7 @@ public struct StudyManifest: Sendable, Equatable {
     static let required = ["subject", "group", "session", "path"]
     static let optional = ["events", "muscles", "sample_rate"]
 
+    /// Reads and checks the manifest at `path`; throws `InputError` naming the line and column for a malformed row, a missing file or a broken rule above.
     public static func read(path: String) throws -> StudyManifest {
         let bytes = try FileInput.contents(of: path)
         guard let text = String(data: bytes, encoding: .utf8) else { throw InputError(file: path, "is not UTF-8 text") }

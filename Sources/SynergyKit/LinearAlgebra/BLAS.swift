@@ -79,6 +79,7 @@ public enum BLAS {
     }
 }
 
+/// Why a dense linear-algebra routine (`BLAS.leastSquares`) failed.
 public enum LinearAlgebraError: Error, Equatable {
     /// The least-squares matrix does not have full column rank.
     case rankDeficient

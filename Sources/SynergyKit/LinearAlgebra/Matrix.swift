@@ -1,10 +1,14 @@
 /// A dense matrix of `Double` stored column-major, as BLAS and LAPACK expect:
 /// element (i, j) lives at `elements[i + j * rows]`.
 public struct Matrix: Equatable, Sendable {
+    /// Number of rows.
     public let rows: Int
+    /// Number of columns.
     public let columns: Int
+    /// The `rows × columns` elements, column-major.
     public var elements: [Double]
 
+    /// A `rows × columns` matrix with every element `value`.
     public init(rows: Int, columns: Int, repeating value: Double = 0) {
         precondition(rows >= 0 && columns >= 0)
         self.rows = rows
@@ -32,20 +36,24 @@ public struct Matrix: Equatable, Sendable {
         self = matrix
     }
 
+    /// Element (row, column), 0-based.
     @inlinable
     public subscript(row: Int, column: Int) -> Double {
         get { elements[row + column * rows] }
         set { elements[row + column * rows] = newValue }
     }
 
+    /// Column `j` (0-based) as an array of `rows` values.
     public func column(_ j: Int) -> [Double] {
         Array(elements[(j * rows)..<((j + 1) * rows)])
     }
 
+    /// Row `i` (0-based) as an array of `columns` values.
     public func row(_ i: Int) -> [Double] {
         (0..<columns).map { self[i, $0] }
     }
 
+    /// The transpose, `columns × rows`.
     public var transposed: Matrix {
         var result = Matrix(rows: columns, columns: rows)
         for j in 0..<columns {
@@ -90,11 +98,16 @@ public struct Matrix: Equatable, Sendable {
 /// `Matrix`): element (i, j) is at `start[i + j * leadingDimension]`. Views are
 /// how the hot loops hand blocks of their buffers to `BLAS` without copying.
 public struct StridedMatrixView<Scalar> {
+    /// Element (0, 0).
     public let start: UnsafeMutablePointer<Scalar>
+    /// Number of rows.
     public let rows: Int
+    /// Number of columns.
     public let columns: Int
+    /// Distance between the starts of consecutive columns, in elements (≥ rows).
     public let leadingDimension: Int
 
+    /// A view of `rows × columns` elements from `start`, columns `leadingDimension` apart.
     public init(start: UnsafeMutablePointer<Scalar>, rows: Int, columns: Int, leadingDimension: Int) {
         precondition(leadingDimension >= max(rows, 1))
         self.start = start
@@ -110,6 +123,7 @@ public struct StridedMatrixView<Scalar> {
                    columns: columnCount, leadingDimension: leadingDimension)
     }
 
+    /// Element (row, column), 0-based; the view writes through to the memory it shows.
     @inlinable
     public subscript(row: Int, column: Int) -> Scalar {
         get { start[row + column * leadingDimension] }

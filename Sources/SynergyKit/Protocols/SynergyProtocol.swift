@@ -1,20 +1,26 @@
 /// A named set of every parameter of the pipeline, so that a run is fully
 /// described by its protocol, its inputs and its seed (the JSON output embeds all three).
 public struct SynergyProtocol: Codable, Sendable, Equatable {
+    /// The presets: `cheung2020` and `santuz`.
     public enum Name: String, Codable, Sendable, CaseIterable {
+        /// `SynergyProtocol.cheung2020`.
         case cheung2020
+        /// `SynergyProtocol.santuz`.
         case santuz
     }
 
+    /// Which preset this protocol is (options may have changed its values).
     public var name: Name
     /// Raw EMG → envelope (skipped for `--input envelope`).
     public var preprocessing: PreprocessingSettings
+    /// The factorisation of each rank: solver, replicates, stopping rule, starts, R² centring.
     public var factorization: FactorizationSettings
     /// The highest rank a rank sweep fits.
     public var maxRank: MaxRankRule
     /// How the number of synergies is chosen from the sweep.
     public var criterion: RankCriterion
 
+    /// A protocol from its parts.
     public init(name: Name, preprocessing: PreprocessingSettings, factorization: FactorizationSettings,
                 maxRank: MaxRankRule, criterion: RankCriterion) {
         self.name = name
@@ -24,6 +30,7 @@ public struct SynergyProtocol: Codable, Sendable, Equatable {
         self.criterion = criterion
     }
 
+    /// The preset `name`: `cheung2020` or `santuz`.
     public static func named(_ name: Name) -> SynergyProtocol {
         switch name {
         case .cheung2020: cheung2020
@@ -88,6 +95,7 @@ public enum MaxRankRule: String, Codable, Sendable {
     /// m − round(m/4), rounding halves to even as R does (m = 10 → 8, 13 → 10, 14 → 10).
     case musclesLessAQuarter = "muscles_less_a_quarter"
 
+    /// The highest rank for m = `muscles` (at least 1).
     public func maxRank(muscles: Int) -> Int {
         switch self {
         case .allMuscles: muscles

@@ -13,10 +13,14 @@ public struct RankCriterion: Codable, Sendable, Equatable {
         case vaf
     }
 
+    /// Which criterion.
     public var kind: Kind
+    /// R² or VAF floor (0 … 1), or the line-fit MSE ceiling for `linearity`.
     public var threshold: Double
+    /// Every muscle's VAF floor (`vaf` only; nil: none).
     public var perMuscleThreshold: Double?
 
+    /// A criterion of this kind and threshold (see `defaultThreshold(for:)`).
     public init(kind: Kind, threshold: Double, perMuscleThreshold: Double? = nil) {
         self.kind = kind
         self.threshold = threshold

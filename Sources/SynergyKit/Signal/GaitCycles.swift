@@ -2,15 +2,18 @@
 /// of each cycle, in seconds on the recording's clock. Cycle i runs from
 /// touchdown i to touchdown i + 1; its stance ends at lift-off i.
 public struct GaitEvents: Codable, Sendable, Equatable {
+    /// Touchdown times, s, strictly increasing.
     public var touchdowns: [Double]
     /// One per touchdown (the last may be unused), or nil.
     public var liftoffs: [Double]?
 
+    /// Events from touchdowns and, optionally, one lift-off per cycle (s).
     public init(touchdowns: [Double], liftoffs: [Double]? = nil) {
         self.touchdowns = touchdowns
         self.liftoffs = liftoffs
     }
 
+    /// Number of cycles: one less than the touchdowns (0 with fewer than 2).
     public var cycleCount: Int { max(0, touchdowns.count - 1) }
 
     /// The first problem with these events for a recording spanning

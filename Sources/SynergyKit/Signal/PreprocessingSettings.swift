@@ -5,7 +5,9 @@
 public struct PreprocessingSettings: Codable, Sendable, Equatable {
     /// Subtract each channel's mean first.
     public var demean: Bool
+    /// High-pass filter before rectification (nil: none).
     public var highPass: FilterStep?
+    /// Low-pass filter after rectification, making the envelope (nil: none).
     public var lowPass: FilterStep?
     /// How the zero-phase filters treat the ends of the signal.
     public var edgePadding: EdgePadding
@@ -15,6 +17,7 @@ public struct PreprocessingSettings: Codable, Sendable, Equatable {
     public var subtractMinimum: Bool
     /// Average into consecutive bins of this many seconds (nil: keep every sample).
     public var binWidth: Double?
+    /// How each muscle's envelope is scaled.
     public var amplitude: AmplitudeNormalisation
     /// Cut into gait cycles and resample each (nil: the whole session, no segmentation).
     public var cycles: CycleSettings?
@@ -28,6 +31,7 @@ public struct PreprocessingSettings: Codable, Sendable, Equatable {
         return copy
     }
 
+    /// Settings from every step's parameter.
     public init(demean: Bool, highPass: FilterStep?, lowPass: FilterStep?, edgePadding: EdgePadding,
                 floor: EnvelopeFloor, subtractMinimum: Bool, binWidth: Double?,
                 amplitude: AmplitudeNormalisation, cycles: CycleSettings?) {
@@ -53,6 +57,7 @@ public struct FilterStep: Codable, Sendable, Equatable {
         case butterworth
     }
 
+    /// FIR or Butterworth.
     public var design: Design
     /// Cutoff frequency in Hz.
     public var cutoff: Double
@@ -61,6 +66,7 @@ public struct FilterStep: Codable, Sendable, Equatable {
     /// FIR length in taps; nil means `FilterStep.defaultFIRTaps(sampleRate:)`.
     public var taps: Int?
 
+    /// A filter step; give `order` for Butterworth, `taps` for FIR (nil: the default for the rate).
     public init(design: Design, cutoff: Double, order: Int? = nil, taps: Int? = nil) {
         self.design = design
         self.cutoff = cutoff
@@ -103,6 +109,7 @@ public enum AmplitudeNormalisation: String, Codable, Sendable, CaseIterable {
     case unitVariance = "unit_variance"
     /// Divide by the maximum over the session.
     case trialMaximum = "trial_maximum"
+    /// No scaling.
     case none
 }
 
@@ -114,6 +121,7 @@ public struct CycleSettings: Codable, Sendable, Equatable {
     /// Drop the first and the last cycle (filter edge effects).
     public var dropFirstAndLast: Bool
 
+    /// Cycles of `pointsPerPhase` points per phase, the first and last dropped if asked.
     public init(pointsPerPhase: [Int], dropFirstAndLast: Bool) {
         self.pointsPerPhase = pointsPerPhase
         self.dropFirstAndLast = dropFirstAndLast

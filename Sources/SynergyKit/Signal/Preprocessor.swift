@@ -2,9 +2,11 @@ import Foundation
 
 /// The envelope matrix D that factorisation takes, with its time axis.
 public struct Envelope: Sendable, Equatable {
+    /// Muscle names, in the order of `data`'s rows.
     public var muscles: [String]
     /// "time_s" (bin centres or sample times, seconds) or "cycle_point" (1, 2, …).
     public var timeHeader: String
+    /// The first column's values: bin centres or sample times (s), or cycle points 1, 2, ….
     public var time: [Double]
     /// muscles × samples.
     public var data: Matrix

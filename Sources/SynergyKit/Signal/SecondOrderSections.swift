@@ -4,13 +4,16 @@
 public struct SecondOrderSections: Equatable, Sendable {
     /// One biquad; its a₀ is 1.
     public struct Section: Equatable, Sendable {
+        /// Numerator b₀, b₁, b₂ and denominator a₁, a₂ coefficients.
         public var b0, b1, b2, a1, a2: Double
 
+        /// A section from its coefficients (a₀ = 1).
         public init(b0: Double, b1: Double, b2: Double, a1: Double, a2: Double) {
             (self.b0, self.b1, self.b2, self.a1, self.a2) = (b0, b1, b2, a1, a2)
         }
     }
 
+    /// The sections, applied first to last.
     public let sections: [Section]
 
     init(_ sections: [Section]) {

@@ -76,6 +76,7 @@ extension SecondOrderSections: ZeroPhaseFilter {
         return filteredTwice(signal)
     }
 
+    /// Every channel through `sosfiltfilt`, as `zeroPhase(_:)`; throws `SignalError` when a channel is not longer than `padding`.
     public func zeroPhase(channels: [[Double]], threads: Int) throws -> [[Double]] {
         try mapChannels(channels, padding: padding, threads: threads) { filteredTwice($0) }
     }
@@ -114,6 +115,7 @@ extension FIRFilter: ZeroPhaseFilter {
         return FIRZeroPhaseKernel(taps).apply(to: signal)
     }
 
+    /// Every channel through `filtfilt`, as `zeroPhase(_:)`; throws `SignalError` when a channel is not longer than `padding`.
     public func zeroPhase(channels: [[Double]], threads: Int) throws -> [[Double]] {
         let kernel = FIRZeroPhaseKernel(taps)
         return try mapChannels(channels, padding: padding, threads: threads) { kernel.apply(to: $0) }

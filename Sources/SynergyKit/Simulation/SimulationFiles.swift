@@ -24,6 +24,7 @@ public enum SimulationFiles {
 
     /// Files to write, and what the user should know about them.
     public struct Output {
+        /// Each file's path (from the prefix) and bytes, in the order written.
         public var files: [(path: String, contents: Data)]
         /// E.g. a C3D file left without events: more strides than its EVENT group holds.
         public var notes: [String]

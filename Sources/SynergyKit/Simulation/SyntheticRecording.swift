@@ -3,13 +3,17 @@ import Foundation
 /// Everything that shapes a synthetic recording (all seeded, so the same
 /// settings give the same file).
 public struct SimulationSettings: Codable, Sendable, Equatable {
+    /// Number of muscles m (≥ 2).
     public var muscles = 12
+    /// Number of planted synergies k (1 … m).
     public var synergies = 4
+    /// Sample rate, Hz (≥ 200).
     public var sampleRate = 2000.0
     /// Seconds.
     public var duration = 60.0
     /// Mean stride time in seconds (running: about 0.75 s) and its coefficient of variation.
     public var strideTime = 0.75
+    /// Coefficient of variation of the stride time (0 … 0.2).
     public var strideVariability = 0.03
     /// Stance as a fraction of the stride (running: about 0.4).
     public var stanceFraction = 0.4
@@ -21,9 +25,11 @@ public struct SimulationSettings: Codable, Sendable, Equatable {
     public var noise = 0.05
     /// Powerline hum amplitude relative to the mean EMG amplitude, and its frequency in Hz.
     public var humAmplitude = 0.05
+    /// Hum frequency, Hz.
     public var humFrequency = 50.0
     /// Baseline drift (a slow sine plus an offset) amplitude relative to the mean EMG amplitude, and its frequency in Hz.
     public var driftAmplitude = 0.5
+    /// Drift frequency, Hz.
     public var driftFrequency = 0.3
     /// Electrode gains: each muscle's whole signal is multiplied by a gain drawn
     /// log-uniform in [1/s, s], s this spread (2: gains 0.5–2, so a muscle's gain
@@ -33,8 +39,10 @@ public struct SimulationSettings: Codable, Sendable, Equatable {
     /// as when the electrodes stay in place; otherwise each session draws its own,
     /// as when they are taken off and put back between sessions.
     public var sameGains = false
+    /// Seed of every random draw (weights, strides, noise, gains).
     public var seed: UInt64 = 1
 
+    /// The default settings: 12 muscles, 4 synergies, 2000 Hz, 60 s of running.
     public init() {}
 
     /// The first problem with these settings, or nil.
@@ -66,8 +74,11 @@ public struct SimulationSettings: Codable, Sendable, Equatable {
 /// stride, its amplitude varying from stride to stride. Each synergy weights
 /// ⌈m/k⌉ muscles strongly (0.5–1) and the rest weakly (0–0.1); W's columns are unit vectors.
 public struct SyntheticRecording: Sendable {
+    /// The settings it was drawn with.
     public var settings: SimulationSettings
+    /// The raw EMG, one channel per muscle, named by `muscleName(_:)`.
     public var recording: EMGRecording
+    /// Every stride's touchdown and lift-off, s.
     public var events: GaitEvents
     /// The planted W, muscles × synergies, unit columns.
     public var weights: Matrix

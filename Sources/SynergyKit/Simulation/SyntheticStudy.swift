@@ -18,17 +18,25 @@ import Foundation
 /// and its own electrode gains too, unless `recording.sameGains` gives all of a
 /// subject's sessions one set drawn from (seed, subject).
 public struct SyntheticStudy: Sendable {
+    /// The shape of the study; `recording` shapes every session's recording.
     public struct Settings: Codable, Sendable, Equatable {
+        /// Every recording's settings; its seed seeds the whole study.
         public var recording = SimulationSettings()
+        /// Number of groups; the first is the reference "control".
         public var groups = 2
+        /// Subjects in each group.
         public var subjectsPerGroup = 4
+        /// Time points (sessions) per subject (≥ 1).
         public var timePoints = 3
         /// Weeks between time points, for the labels week0, week8, ….
         public var weeksBetween = 8
+        /// v, the standard deviation of each subject's relative weight perturbation (0 … <1).
         public var subjectVariability = 0.1
 
+        /// The default study: 2 groups of 4 subjects, 3 time points 8 weeks apart.
         public init() {}
 
+        /// The first problem with these settings, or nil.
         public var problem: String? {
             if let problem = recording.problem { return problem }
             if groups < 1 { return "a study needs at least 1 group" }
@@ -45,34 +53,44 @@ public struct SyntheticStudy: Sendable {
     /// One planned session; its recording is drawn when asked for, so a large
     /// study is written one recording at a time.
     public struct Session: Sendable {
+        /// Subject identifier, S01, S02, … numbered across groups.
         public var subject: String
+        /// The subject's group (`groupName(_:)`).
         public var group: String
+        /// The time point's label, "week" + t·`weeksBetween` (week0, week8, … by default).
         public var session: String
         /// Whether this session carries the planted merging.
         public var merged: Bool
         /// The session's planted synergies (muscles × k, unit columns) and burst phases.
         public var weights: Matrix
+        /// Burst centres of `weights`' synergies, as fractions of the stride.
         public var phases: [Double]
         /// The session's electrode gains, one per muscle.
         public var gains: [Double]
+        /// The recording settings, with this session's own seed.
         public var settings: SimulationSettings
 
+        /// The session's recording, drawn now from `settings`, `weights`, `phases` and `gains`.
         public var recording: SyntheticRecording {
             SyntheticRecording(settings, weights: weights, phases: phases, gains: gains)
         }
     }
 
+    /// The settings the study was drawn with.
     public var settings: Settings
     /// The group synergies W (muscles × k, unit columns).
     public var weights: Matrix
     /// The synergies merged in the trained groups' later sessions.
     public var mergedSynergies: [Int]
+    /// Every session: group by group, subject by subject, time point by time point.
     public var sessions: [Session]
 
+    /// Group `index`'s name (0-based): "control", "training", then "group3", "group4", ….
     public static func groupName(_ index: Int) -> String {
         index == 0 ? "control" : index == 1 ? "training" : "group\(index + 1)"
     }
 
+    /// Plans the study the settings describe (they must have no `problem`); recordings are drawn per session on demand.
     public init(_ settings: Settings) {
         precondition(settings.problem == nil, settings.problem ?? "")
         self.settings = settings

@@ -15,7 +15,9 @@
 /// strides and noise (seed + 1), and its own electrode gains unless
 /// `settings.sameGains` (electrodes left in place) gives it the novice's.
 public struct SyntheticTrainingPair: Sendable {
+    /// The earlier session: the settings' k planted synergies.
     public var novice: SyntheticRecording
+    /// The later session, with the planted change.
     public var trained: SyntheticRecording
     /// Novice synergy → trained synergy, for the kept ones.
     public var kept: [(novice: Int, trained: Int)]
@@ -35,6 +37,7 @@ public struct SyntheticTrainingPair: Sendable {
         return nil
     }
 
+    /// Plants the change in a pair drawn from `settings` (they must have no `problem(_:)`).
     public init(_ settings: SimulationSettings) {
         precondition(Self.problem(settings) == nil, Self.problem(settings) ?? "")
         novice = SyntheticRecording(settings)
