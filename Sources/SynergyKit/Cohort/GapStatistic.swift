@@ -2,7 +2,7 @@ import Foundation
 
 /// The number of clusters by the gap statistic (Tibshirani, Walther & Hastie
 /// 2001, J R Stat Soc B 63:411), as Cheung et al. (2020) chose the number of
-/// synergy clusters of a group (README "Methods › Study analysis").
+/// synergy clusters of a group (the Methods article, "Study analysis").
 ///
 /// For each k, W_k is the within-cluster sum of squared Euclidean distances to
 /// the centroids, Σᵢ ‖xᵢ − c_{a(i)}‖² (which equals Tibshirani's

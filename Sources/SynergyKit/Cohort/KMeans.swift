@@ -9,7 +9,7 @@ import Foundation
 /// over assignments a and centroids, found as the best of several local minima.
 /// The cohort stage clusters the synergy vectors of a group with it, 1000
 /// replicates, keeping the lowest total point-to-centroid distance (Cheung et
-/// al. 2020; README "Methods › Study analysis"), as MATLAB's `kmeans` did for the paper.
+/// al. 2020; the Methods article, "Study analysis"), as MATLAB's `kmeans` did for the paper.
 ///
 /// MATLAB-compatible choices:
 /// - start (`'Start','sample'`): each replicate's first centroids are k

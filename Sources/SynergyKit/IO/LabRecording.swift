@@ -33,7 +33,8 @@ public struct LabRecording: Sendable, Equatable {
         self.warnings = warnings
     }
 
-    /// Seconds from the earliest channel start to the latest channel end.
+    /// Seconds from the earliest channel start to the latest channel end, plus one
+    /// sample of the fastest channel (the time its last sample covers).
     public var duration: Double {
         let spans = channels.filter { !$0.samples.isEmpty }
         guard let start = spans.map(\.startTime).min(), let end = spans.map(\.endTime).max() else { return 0 }

@@ -6,7 +6,8 @@ import Foundation
 /// Columns (header names ignore case, spaces and dashes): `subject`, `group`,
 /// `session` (a time point such as `week0`) and `path` (the recording, relative
 /// to the manifest's folder) are required; `events` (a CSV of gait events, or
-/// `c3d`), `muscles` (channels to use, separated by `;`, `,` or spaces) and
+/// the events the recording holds: `c3d`, `nexus`, `edf`, `bdf`, `file`, each
+/// optionally `:CONTEXT`), `muscles` (channels to use, separated by `;`, `,` or spaces) and
 /// `sample_rate` (Hz, for raw CSVs without a time column) are optional and
 /// override the command line for their row. A subject belongs to one group;
 /// (subject, session) is unique; every named file must exist.

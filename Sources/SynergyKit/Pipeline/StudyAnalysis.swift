@@ -1,6 +1,6 @@
 import Foundation
 
-/// The group analysis of a study (Cheung et al. 2020, README "Methods › Study
+/// The group analysis of a study (Cheung et al. 2020, the Methods article, "Study
 /// analysis") from its sessions' synergies, values in and a `StudyReport` out:
 ///
 /// 1. analysis groups: a manifest group recorded at one time point is one

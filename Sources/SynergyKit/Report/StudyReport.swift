@@ -371,7 +371,7 @@ public struct StudySettings: Codable, Sendable, Equatable {
     }
 }
 
-/// The group analysis' parameters (defaults: Cheung et al. 2020, README "Methods › Study analysis";
+/// The group analysis' parameters (defaults: Cheung et al. 2020, the Methods article, "Study analysis";
 /// the k-means iteration cap: "Methods › Choices the sources leave open").
 public struct GroupAnalysisSettings: Codable, Sendable, Equatable {
     /// k-means replicates on a group's synergy vectors (1000).

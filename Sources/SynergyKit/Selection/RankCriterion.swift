@@ -6,7 +6,8 @@ public struct RankCriterion: Codable, Sendable, Equatable {
         case r2
         /// Curve linearity (musclesyneRgies): the first rank r from which a
         /// least-squares line through the R²-versus-rank curve (ranks r … last)
-        /// has mean squared error ≤ `threshold` (1e-4).
+        /// has mean squared error ≤ `threshold` (1e-4), or r − 1 when none before
+        /// it does (`linearityRank`).
         case linearity
         /// The smallest rank with uncentred VAF = 1 − SSE/ΣD² ≥ `threshold`
         /// (commonly 0.90) and, if set, every muscle's VAF ≥ `perMuscleThreshold`.
@@ -37,7 +38,7 @@ public struct RankCriterion: Codable, Sendable, Equatable {
     }
 
     /// The number of synergies for a sweep over ranks 1, 2, … (in order), or nil
-    /// when no rank satisfies the criterion.
+    /// when no rank meets an R² or VAF threshold (curve linearity always gives a rank).
     public func select(from fits: [RankFit]) -> Int? {
         precondition(fits.enumerated().allSatisfy { $0.offset + 1 == $0.element.rank },
                      "a rank sweep starts at rank 1 and has no gaps")
