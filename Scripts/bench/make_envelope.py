@@ -13,10 +13,16 @@ Model of about two minutes of treadmill running binned at 20 ms:
   * each muscle divided by its standard deviation (unit variance, as in the
     cheung2020 preprocessing; no centring, so D stays non-negative).
 
+With --kind lowrank instead: a plain low-rank-plus-noise matrix, W C + U
+with W (muscles x synergies) and C (synergies x samples) uniform on (0, 1) and
+U uniform on (0, --noise), each muscle then divided by its standard deviation
+(unit variance). No gait structure: the multiplicative updates converge there
+in a few hundred iterations per replicate.
+
 Output: envelope CSV, first column `time` in seconds, one column per muscle.
 
-Usage: python3 Scripts/bench/make_envelope.py OUT.csv
-          [--muscles 15] [--samples 6000] [--synergies 6] [--seed 2020]
+Usage: python3 Scripts/bench/make_envelope.py OUT.csv [--kind gait|lowrank]
+          [--muscles 15] [--samples 6000] [--synergies 6] [--seed 2020] [--noise 0.5]
 """
 
 import argparse
@@ -95,6 +101,14 @@ def make_envelope(muscles: int, samples: int, synergies: int, seed: int) -> np.n
     return D / D.std(axis=1, keepdims=True)
 
 
+def make_lowrank(muscles: int, samples: int, synergies: int, seed: int, noise: float) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    W = rng.uniform(0.0, 1.0, (muscles, synergies))
+    C = rng.uniform(0.0, 1.0, (synergies, samples))
+    D = W @ C + rng.uniform(0.0, noise, (muscles, samples))
+    return D / D.std(axis=1, keepdims=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out")
@@ -102,12 +116,17 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=6000)
     parser.add_argument("--synergies", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument("--kind", choices=["gait", "lowrank"], default="gait")
+    parser.add_argument("--noise", type=float, default=0.5, help="lowrank: noise uniform on (0, NOISE)")
     args = parser.parse_args()
-    D = make_envelope(args.muscles, args.samples, args.synergies, args.seed)
+    if args.kind == "lowrank":
+        D = make_lowrank(args.muscles, args.samples, args.synergies, args.seed, args.noise)
+    else:
+        D = make_envelope(args.muscles, args.samples, args.synergies, args.seed)
     names = [MUSCLE_NAMES[i] if i < len(MUSCLE_NAMES) else f"M{i + 1}" for i in range(args.muscles)]
     times = [round(j * BIN_SECONDS, 10) for j in range(args.samples)]
     ref.write_envelope_csv(args.out, names, D, index=times, index_name="time")
-    print(f"{args.out}: {args.muscles} muscles x {args.samples} samples, "
+    print(f"{args.out}: {args.kind}, {args.muscles} muscles x {args.samples} samples, "
           f"{args.synergies} planted synergies, seed {args.seed}", file=sys.stderr)
     return 0
 

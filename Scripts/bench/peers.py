@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Peer implementations of the cheung2020 rank sweep, timed, for bench.sh.
+"""Peer implementations of the cheung2020 and santuz rank sweeps, timed, for bench.sh.
 
 Methods
 -------
@@ -10,11 +10,16 @@ sklearn-mu  sklearn.decomposition.NMF(solver="mu", beta_loss="frobenius")
 sklearn-cd  sklearn.decomposition.NMF(solver="cd") (coordinate descent, the
             same family as HALS)
 
-All three sweep ranks 1..m with the same replicates (20) and the same random
-starts: W, C uniform on (0, max D), drawn by nmf_reference.initial_factors
-from (seed, rank, replicate); scikit-learn gets them through init="custom".
-The best replicate per rank is the one with the highest per-muscle-centred
-R^2, computed by us from the returned factors.
+All three sweep the protocol's ranks (cheung2020: 1..m; santuz: 1..m -
+round(m/4)) with its replicates (20; 5) and the same random starts, drawn by
+nmf_reference.initial_factors from (seed, rank, replicate) (cheung2020:
+uniform on (0, max D); santuz: on [min D, max D] after its non-positive
+replacement); scikit-learn gets them through init="custom". The best
+replicate per rank is the one with the highest R^2 (centred per muscle,
+cheung2020; on the grand mean, santuz), computed by us from the returned
+factors; the count follows the protocol's rule. Several envelopes are fitted
+one after another in this one process (no process start per envelope); the
+time of each and their sum are recorded.
 
 Stopping: scikit-learn cannot use the cheung2020 rule, so its `tol` is set to
 be comparable (see TOLERANCE_NOTES, also written into the output).
@@ -23,8 +28,10 @@ Threads: NumPy / OpenBLAS keep their default (all cores); the thread count
 found by threadpoolctl is recorded in the output.
 
 Usage:
-    python3 Scripts/bench/peers.py ENVELOPE.csv --method numpy|sklearn-mu|sklearn-cd
-        [--seed 1] [--replicates 20] [--max-iterations 20000] [--tol X] --out OUT.json
+    python3 Scripts/bench/peers.py ENVELOPE.csv... --method numpy|sklearn-mu|sklearn-cd
+        [--protocol cheung2020|santuz] [--seed 1] [--replicates R] [--max-iterations N]
+        [--max-rank K] [--fixed-iterations N] [--tol X] --out OUT.json
+OUT.json: {method, protocol, seconds (sum), envelopes: [{file, seconds, ranks, count}], ...}
 """
 
 import argparse
@@ -68,22 +75,27 @@ def blas_threads() -> str:
     return ", ".join(pools) or "none found"
 
 
-def sweep_numpy(D, seed, replicates, max_iterations, progress):
-    result = ref.run_protocol(D, "cheung2020", seed, replicates=replicates,
-                              max_iterations=max_iterations, progress=progress)
+def sweep_numpy(D, protocol, seed, replicates, max_iterations, max_rank, progress):
+    result = ref.run_protocol(D, protocol, seed, replicates=replicates,
+                              max_iterations=max_iterations, max_rank=max_rank, progress=progress)
     return result["ranks"], result["count"]
 
 
-def sweep_sklearn(D, solver, tol, seed, replicates, max_iterations, progress):
+def sweep_sklearn(D, protocol, solver, tol, seed, replicates, max_iterations, max_rank, progress):
     """Same starts and best-R^2 selection as the reference, fitted by sklearn."""
     from sklearn.decomposition import NMF
     from sklearn.exceptions import ConvergenceWarning
 
-    spec = ref.PROTOCOLS["cheung2020"]
-    sst = ref.sst_row_centred(D)
+    spec = ref.PROTOCOLS[protocol]
+    if protocol == "santuz":
+        D = ref.replace_nonpositive(D)
+        sst = ref.sst_grand_centred(D)
+    else:
+        sst = ref.sst_row_centred(D)
     m = D.shape[0]
+    ranks = [k for k in ref.rank_range(spec, m) if max_rank is None or k <= max_rank]
     per_rank = []
-    for k in range(1, m + 1):
+    for k in ranks:
         rows, best = [], None
         for rep in range(1, replicates + 1):
             W0, C0 = ref.initial_factors(D, k, spec, ref.replicate_rng(seed, k, rep))
@@ -106,48 +118,71 @@ def sweep_sklearn(D, solver, tol, seed, replicates, max_iterations, progress):
         per_rank.append({"rank": k, "r2": best["r2"], "iterations": best["iterations"],
                          "converged": best["converged"], "replicates": rows})
         progress(f"rank {k}: R2 {best['r2']:.6f}, iterations {best['iterations']}")
-    count = ref.count_by_threshold([e["r2"] for e in per_rank], spec.r2_threshold)
+    r2s = [e["r2"] for e in per_rank]
+    if protocol == "santuz":
+        count = ref.count_by_linearity(r2s, spec.mse_min)[0]
+    else:
+        count = ref.count_by_threshold(r2s, spec.r2_threshold)
     return per_rank, count
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("envelope")
+    parser.add_argument("envelopes", nargs="+", help="one or more envelope CSVs, fitted one after another")
     parser.add_argument("--method", required=True, choices=["numpy", "sklearn-mu", "sklearn-cd"])
+    parser.add_argument("--protocol", choices=sorted(ref.PROTOCOLS), default="cheung2020")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--replicates", type=int, default=20)
-    parser.add_argument("--max-iterations", type=int, default=20000)
+    parser.add_argument("--replicates", type=int, help="default: the protocol's (20 or 5)")
+    parser.add_argument("--max-iterations", type=int, help="default: the protocol's (20000 or 1000)")
+    parser.add_argument("--max-rank", type=int, help="stop the sweep at this rank")
+    parser.add_argument("--fixed-iterations", type=int, metavar="N",
+                        help="fixed work: cap every replicate at N iterations (N <= 20: no protocol "
+                             "stop can come first) and give scikit-learn tol 0")
     parser.add_argument("--tol", type=float, help="sklearn tol (default: see TOLERANCE_NOTES)")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
 
-    _, D = ref.read_envelope_csv(args.envelope)
+    spec = ref.PROTOCOLS[args.protocol]
+    replicates = args.replicates or spec.replicates
+    max_iterations = args.fixed_iterations or args.max_iterations or spec.max_iterations
 
     def progress(text):
         print(f"  [{args.method}] {text}", file=sys.stderr, flush=True)
 
     tol = None
-    start = time.perf_counter()
-    if args.method == "numpy":
-        ranks, count = sweep_numpy(D, args.seed, args.replicates, args.max_iterations, progress)
-    else:
-        tol = args.tol if args.tol is not None else DEFAULT_TOL[args.method]
-        solver = args.method.split("-")[1]
-        ranks, count = sweep_sklearn(D, solver, tol, args.seed, args.replicates,
-                                     args.max_iterations, progress)
-    seconds = time.perf_counter() - start
+    if args.method != "numpy":
+        tol = 0.0 if args.fixed_iterations else (
+            args.tol if args.tol is not None else DEFAULT_TOL[args.method])
+    envelopes, total = [], 0.0
+    for path in args.envelopes:
+        _, D = ref.read_envelope_csv(path)
+        if len(args.envelopes) > 1:
+            progress(os.path.basename(path))
+        quiet = (lambda text: None) if len(args.envelopes) > 1 else progress
+        start = time.perf_counter()
+        if args.method == "numpy":
+            ranks, count = sweep_numpy(D, args.protocol, args.seed, replicates, max_iterations,
+                                       args.max_rank, quiet)
+        else:
+            ranks, count = sweep_sklearn(D, args.protocol, args.method.split("-")[1], tol, args.seed,
+                                         replicates, max_iterations, args.max_rank, quiet)
+        seconds = time.perf_counter() - start
+        total += seconds
+        envelopes.append({"file": os.path.basename(path), "seconds": seconds, "muscles": D.shape[0],
+                          "samples": D.shape[1], "ranks": ranks, "count": count})
 
-    out = {"method": args.method, "seconds": seconds, "muscles": D.shape[0],
-           "samples": D.shape[1], "replicates": args.replicates, "seed": args.seed,
-           "max_iterations": args.max_iterations, "blas_threads": blas_threads(),
-           "ranks": ranks, "count": count}
+    out = {"method": args.method, "protocol": args.protocol, "seconds": total,
+           "replicates": replicates, "seed": args.seed, "max_iterations": max_iterations,
+           "fixed_iterations": args.fixed_iterations, "blas_threads": blas_threads(),
+           "envelopes": envelopes}
     if tol is not None:
         out["tol"] = tol
-        out["tol_note"] = TOLERANCE_NOTES[args.method]
+        out["tol_note"] = ("tol 0: every replicate runs the fixed iteration count" if args.fixed_iterations
+                           else TOLERANCE_NOTES[args.method])
     with open(args.out, "w") as handle:
         json.dump(out, handle, indent=1)
         handle.write("\n")
-    progress(f"done in {seconds:.1f} s")
+    progress(f"done in {total:.1f} s")
     return 0
 
 
