@@ -28,13 +28,20 @@
 #   large-cheung2020, large-santuz           32 x 60 000: our two solvers
 #         only, full sweeps, peak memory against the stated bound (the peers'
 #         full sweeps would take hours here: they are timed on large-fixed)
-# The full suite takes about 40 minutes on 2 cores (see the Speed article).
+# Duration on 2 cores, measured 2026-12-05 per case: synthetic-cheung2020
+# 4.4 min, synthetic-santuz 0.6, lowrank-cheung2020 5.9 without its two
+# scikit-learn runs (not yet timed; about 5 min more by lowrank-santuz's
+# ratios), lowrank-santuz 1.5, real-santuz 1.5 (R already installed),
+# real-cheung2020 0.8, large-fixed 4.8, large-cheung2020 HALS 3.1 (its MU
+# sweep not yet timed whole; about 3x HALS's iterations, so some 10 min),
+# large-santuz not yet timed. The whole suite: about 50 minutes (estimate).
+# --quick takes 2.5 minutes.
 #
 # Usage: Scripts/bench.sh [--case NAME]... [--quick] [--table FILE] [--skip-ours]
 #                         [--skip-peers] [--skip-r] [--keep] [--list] [--help]
 #   --case NAME   run only this case; repeatable, or comma-separated; a prefix
 #                 selects every case it starts (synthetic, lowrank, real, large)
-#   --quick       smoke run (about a minute): every case on small sizes
+#   --quick       smoke run (2.5 minutes): every case on small sizes
 #                 (5 x 1500; 2 real envelopes; 6 x 3000 for large) and a
 #                 2000x2000 dgemm; timings are not representative
 #   --table FILE  also write the summary table (markdown) to FILE
@@ -252,7 +259,7 @@ print((os.path.getsize(path) + S * (1 + w / 4) + 256e6) / 1e6)' "$large" "$large
       run_case "$c" "$([ "$protocol" = cheung2020 ] && echo 8 || echo 9)" "large $large_m×$large_n, $protocol" \
         "$protocol" "" "" "" "synthetic envelope, $large_m x $large_n, $protocol, full sweep" "$large" ;;
     large-fixed)
-      CASE_NOTE="fixed work for every method: ranks 1..$large_m x $fixed_reps replicates x $fixed_iterations iterations (cheung2020 starts and R²; no stop before iteration 21; scikit-learn tol 0)"
+      CASE_NOTE="fixed work for every method: ranks 1..$large_m x $fixed_reps replicates x $fixed_iterations iterations (cheung2020 starts and R²; no stop before iteration 21; scikit-learn tol 0); our times include process start and reading the envelope CSV, and our starts are our own (R² after 20 iterations differs by start)"
       run_case "$c" 7 "large $large_m×$large_n, fixed ${fixed_reps}×${fixed_iterations} it" cheung2020 \
         "--replicates $fixed_reps --max-iterations $fixed_iterations" \
         "--replicates $fixed_reps --fixed-iterations $fixed_iterations" "$all_peers" \
