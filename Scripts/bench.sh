@@ -34,7 +34,8 @@
 # ratios), lowrank-santuz 1.5, real-santuz 1.5 (R already installed),
 # real-cheung2020 0.8, large-fixed 4.8, large-cheung2020 HALS 3.1 (its MU
 # sweep not yet timed whole; about 3x HALS's iterations, so some 10 min),
-# large-santuz not yet timed. The whole suite: about 50 minutes (estimate).
+# large-santuz 5.4 (HALS 0.5, MU 4.9). The whole suite: about 45 minutes
+# (estimate).
 # --quick takes 2.5 minutes.
 #
 # Usage: Scripts/bench.sh [--case NAME]... [--quick] [--table FILE] [--skip-ours]
