@@ -38,7 +38,7 @@
 # (estimate).
 # --quick takes 2.5 minutes.
 #
-# Usage: Scripts/bench.sh [--case NAME]... [--quick] [--table FILE] [--skip-ours]
+# Usage: Scripts/bench.sh [--case NAME]... [--quick] [--table FILE] [--manual] [--skip-ours]
 #                         [--skip-peers] [--skip-r] [--keep] [--list] [--help]
 #   --case NAME   run only this case; repeatable, or comma-separated; a prefix
 #                 selects every case it starts (synthetic, lowrank, real, large)
@@ -46,6 +46,9 @@
 #                 (5 x 1500; 2 real envelopes; 6 x 3000 for large) and a
 #                 2000x2000 dgemm; timings are not representative
 #   --table FILE  also write the summary table (markdown) to FILE
+#   --manual      also regenerate the manual's speed section from it (the
+#                 section "The suite's latest run" of SynergyKit.docc/Speed.md);
+#                 not with --quick
 #   --skip-ours   do not build or run synergy (peers only)
 #   --skip-peers  only our runs (plus the GEMM peaks)
 #   --skip-r      no R peer (and no r-base-core install)
@@ -72,12 +75,13 @@ PEERS_DIR="${PEERS_DIR:-/work/shared/peers}"
 REAL="$ROOT/Datasets/musclesyneRgies/reference_syns"
 ALL_CASES="synthetic-cheung2020 synthetic-santuz lowrank-cheung2020 lowrank-santuz real-santuz real-cheung2020 large-fixed large-cheung2020 large-santuz"
 
-quick=0; skip_ours=0; skip_peers=0; skip_r=0; keep=0; table=""; selected=()
+quick=0; skip_ours=0; skip_peers=0; skip_r=0; keep=0; table=""; manual=""; selected=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --case) [ $# -ge 2 ] || unknown_option "$1 (needs a name)"; IFS=, read -r -a names <<<"$2"; selected+=("${names[@]}"); shift ;;
     --quick) quick=1 ;;
     --table) [ $# -ge 2 ] || unknown_option "$1 (needs a file)"; table="$2"; shift ;;
+    --manual) manual="$ROOT/Sources/SynergyKit/SynergyKit.docc/Speed.md" ;;
     --skip-ours) skip_ours=1 ;;
     --skip-peers) skip_peers=1 ;;
     --skip-r) skip_r=1 ;;
@@ -109,6 +113,7 @@ else
 fi
 wants() { [[ " ${cases[*]} " == *" $1"* ]]; }   # wants PREFIX: a selected case starts with it
 
+[ -n "$manual" ] && [ "$quick" = 1 ] && fail "--manual records a full run: not with --quick"
 if [ -n "$table" ]; then
   table="$(cd "$(dirname "$table")" 2>/dev/null && pwd)/$(basename "$table")" \
     || fail "--table: the folder of $table does not exist"
@@ -272,4 +277,5 @@ done
 elapsed=$(( $(date +%s) - suite_start ))
 note="$(date -u +%Y-%m-%d), cases: ${cases[*]}; suite run $((elapsed / 60)) min $((elapsed % 60)) s (build excluded)"
 [ "$quick" = 1 ] && note="QUICK smoke run on small envelopes: timings are not representative. $note"
-"$PYTHON" "$BENCH/suite_summary.py" --work "$work" --note "$note" ${table:+--table "$table"}
+"$PYTHON" "$BENCH/suite_summary.py" --work "$work" --note "$note" ${table:+--table "$table"} \
+  ${manual:+--manual "$manual"}

@@ -26,6 +26,7 @@ Usage: python3 Scripts/bench/suite_summary.py --work DIR [--table OUT.md] [--not
 """
 
 import argparse
+import re
 import json
 import os
 import statistics
@@ -100,6 +101,8 @@ def main() -> int:
     parser.add_argument("--work", required=True)
     parser.add_argument("--table", help="also write the markdown summary table here")
     parser.add_argument("--note", default="")
+    parser.add_argument("--manual", help="replace the section '### The suite's latest run' of this "
+                                         "markdown file (the manual's Speed article) with the table")
     args = parser.parse_args()
 
     dgemm = load(os.path.join(args.work, "dgemm.json"))
@@ -242,7 +245,30 @@ def main() -> int:
         with open(args.table, "w") as handle:
             handle.write(text)
         print(f"table written to {args.table}", file=sys.stderr)
+    if args.manual:
+        update_manual(args.manual, text)
+        print(f"section '{MANUAL_HEADING}' of {args.manual} regenerated", file=sys.stderr)
     return 0
+
+
+MANUAL_HEADING = "### The suite's latest run"
+
+
+def update_manual(path, text):
+    """Replaces the section under MANUAL_HEADING (up to the next heading of
+    level 1 to 3) with the summary, its own headings one level down."""
+    with open(path) as handle:
+        lines = handle.read().split("\n")
+    if MANUAL_HEADING not in lines:
+        sys.exit(f"suite_summary.py: {path} has no line '{MANUAL_HEADING}'")
+    start = lines.index(MANUAL_HEADING) + 1
+    end = next((i for i in range(start, len(lines))
+                if re.match(r"#{1,3} ", lines[i])), len(lines))
+    body = ["", *[("#" + line) if line.startswith("### ") else line for line in text.split("\n")]]
+    if body[-1] != "":
+        body.append("")
+    with open(path, "w") as handle:
+        handle.write("\n".join(lines[:start] + body + lines[end:]))
 
 
 if __name__ == "__main__":

@@ -30,5 +30,6 @@ struct SynergyCommand: ParsableCommand {
 }
 
 extension UpdateRule: ExpressibleByArgument {}
+extension FactorizationPrecision: ExpressibleByArgument {}
 extension SynergyProtocol.Name: ExpressibleByArgument {}
 extension RankCriterion.Kind: ExpressibleByArgument {}

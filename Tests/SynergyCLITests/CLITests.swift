@@ -67,6 +67,32 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(outputs[0], outputs[4])
     }
 
+    /// `--precision` is recorded in the report; both precisions count the
+    /// package's 5 synergies, with R² per rank within 1e-4 of each other.
+    func testPrecisionIsRecordedAndBothCountTheSame() throws {
+        let folder = try temporaryFolder()
+        var reports = [String: [String: Any]]()
+        for precision in ["single", "double"] {
+            let output = folder.appendingPathComponent("\(precision).json")
+            var arguments = ["count", subject, "--input", "envelope", "--protocol", "santuz", "-o", output.path]
+            if precision == "double" { arguments += ["--precision", "double"] }
+            let run = try synergy(arguments)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            reports[precision] = try json(output)
+        }
+        for (precision, report) in reports {
+            let settings = try XCTUnwrap((report["protocol"] as? [String: Any])?["factorization"] as? [String: Any])
+            XCTAssertEqual(settings["precision"] as? String, precision)
+            XCTAssertEqual(report["count"] as? Int, 5)
+        }
+        let single = try XCTUnwrap(reports["single"]?["ranks"] as? [[String: Any]])
+        let double = try XCTUnwrap(reports["double"]?["ranks"] as? [[String: Any]])
+        XCTAssertEqual(single.count, double.count)
+        for (s, d) in zip(single, double) {
+            XCTAssertEqual(try XCTUnwrap(s["r2"] as? Double), try XCTUnwrap(d["r2"] as? Double), accuracy: 1e-4)
+        }
+    }
+
     func testExtractHALSAtOneRank() throws {
         let folder = try temporaryFolder()
         let output = folder.appendingPathComponent("x.json")
@@ -91,6 +117,8 @@ final class CLITests: XCTestCase {
             (["count", subject, "--input", "envelope", "--frobnicate"], "Unknown option '--frobnicate'"),
             (["count", subject, "--input", "envelope", "--protocol", "nope"], "nope"),
             (["count", subject, "--input", "envelope", "--per-muscle-threshold", "0.8"], "--per-muscle-threshold goes with --criterion vaf"),
+            (["count", subject, "--input", "envelope", "--algorithm", "hals", "--precision", "double"],
+             "--precision double is for --algorithm mu (HALS works in single precision)"),
             (["count", subject, "--input", "envelope", "-o", folder.appendingPathComponent("no/such/dir/x.json").path], "does not exist"),
         ]
         for (arguments, message) in cases {

@@ -19,6 +19,13 @@ public final class FactorizationInput: Sendable {
     /// max D, the upper end of the random starts.
     public let maximum: Double
 
+    /// σ = 2^−⌊log₂ max D⌋, the power of two that brings max D·σ into [1, 2)
+    /// (1 for an all-zero D): the single-precision solvers work on D·σ, so that
+    /// their floors and range suit envelopes in any unit. The scaling is exact.
+    public var unitScale: Double {
+        maximum > 0 ? Double(sign: .plus, exponent: -maximum.exponent, significand: 1) : 1
+    }
+
     /// Prepares `data` (muscles × samples, non-negative and finite) for `settings`.
     public init(_ data: Matrix, settings: FactorizationSettings) {
         var values = data

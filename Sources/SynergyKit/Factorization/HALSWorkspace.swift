@@ -54,7 +54,7 @@ final class HALSWorkspace: ReplicateSolver {
         self.input = input
         self.rank = rank
         self.shared = shared
-        scale = input.maximum > 0 ? Double(sign: .plus, exponent: -input.maximum.exponent, significand: 1) : 1
+        scale = input.unitScale
         floor = 1e-16 * input.maximum * scale
         let (m, n, k, stacked) = (input.muscles, input.samples, rank, capacity * rank)
         blocks = SampleBlocks(samples: n, stackedRows: stacked, elements: 81_920)
@@ -277,13 +277,19 @@ final class HALSWorkspace: ReplicateSolver {
         shared.updateWeightGram(s)
     }
 
-    /// C's row r, and the previous iterate (W's column r and C's row r) too, so
-    /// that the extrapolated step is unchanged.
-    func rescale(row r: Int, by norm: Double) {
+    /// Slot s's C rows, and the previous iterate (W's columns and C's rows) too,
+    /// so that the extrapolated step is unchanged.
+    func rescale(slot s: Int, by norms: [Double]) {
         let (m, n) = (input.muscles, input.samples)
-        for t in 0..<n { singleActivations[t + r * n] = Float(Double(singleActivations[t + r * n]) * norm) }
-        for i in 0..<m { previousWeights[i + r * m] /= norm }
-        for t in 0..<n { previousActivations[t + r * n] *= Float(norm) }
+        for (j, norm) in norms.enumerated() where norm > 0 {
+            let r = s * rank + j
+            let (row, previousRow, previousColumn) = (singleActivations + r * n, previousActivations + r * n,
+                                                      previousWeights + r * m)
+            let single = Float(norm)
+            for t in 0..<n { row[t] = Float(Double(row[t]) * norm) }
+            for i in 0..<m { previousColumn[i] /= norm }
+            for t in 0..<n { previousRow[t] *= single }
+        }
     }
 
     @inline(__always)

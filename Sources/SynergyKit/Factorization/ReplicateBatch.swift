@@ -14,8 +14,8 @@
 ///
 /// The error comes from the Gram matrices the updates already built,
 /// SSE = ‖D‖² − 2⟨W, DCᵀ⟩ + ⟨WᵀW, CCᵀ⟩, never from a full residual, and
-/// R²ₜ = 1 − SSE/SST (HALS reports its final R² from the explicit residual,
-/// `ReplicateSolver.tracksApproximateR2`). The workspace is allocated once;
+/// R²ₜ = 1 − SSE/SST (HALS and single-precision MU report their final R² from
+/// the explicit residual, `ReplicateSolver.tracksApproximateR2`). The workspace is allocated once;
 /// iterations allocate nothing. A batch keeps every replicate's summary but
 /// only the best replicate's W and C, and draws each start just before it is
 /// copied in, so beyond its workspace it holds at most two replicates' factors
@@ -110,13 +110,12 @@ final class ReplicateBatch<Solver: ReplicateSolver> {
     private func normaliseWeights(_ s: Int) {
         let (m, k) = (input.muscles, rank)
         let g = shared.weightGram + s * k * k
-        for j in 0..<k {
-            let norm = g[j + j * k].squareRoot()
-            guard norm > 0 else { continue }
+        let norms = (0..<k).map { g[$0 + $0 * k].squareRoot() }
+        for (j, norm) in norms.enumerated() where norm > 0 {
             let w = shared.weights + (s * k + j) * m
             for i in 0..<m { w[i] /= norm }
-            solver.rescale(row: s * k + j, by: norm)
         }
+        solver.rescale(slot: s, by: norms)
         shared.updateWeightGram(s)
     }
 
@@ -186,12 +185,17 @@ extension FactorizationInput {
     /// rule the settings name, each from its first W (m × k) and C (k × n) given by `start`.
     func fitReplicates(rank: Int, settings: FactorizationSettings, replicates: [Int], recordHistory: Bool = false,
                        start: (Int) -> (weights: Matrix, activations: Matrix)) -> ReplicateBatchResult {
-        switch settings.algorithm {
-        case .multiplicative:
-            ReplicateBatch<MultiplicativeUpdateWorkspace>(input: self, rank: rank, settings: settings,
-                                                          replicates: replicates, recordHistory: recordHistory,
-                                                          start: start).run()
-        case .hals:
+        precondition(settings.precisionIsSupported, "HALS works in single precision only")
+        return switch (settings.algorithm, settings.precision) {
+        case (.multiplicative, .single):
+            ReplicateBatch<MultiplicativeUpdateWorkspace<Float>>(input: self, rank: rank, settings: settings,
+                                                                 replicates: replicates, recordHistory: recordHistory,
+                                                                 start: start).run()
+        case (.multiplicative, .double):
+            ReplicateBatch<MultiplicativeUpdateWorkspace<Double>>(input: self, rank: rank, settings: settings,
+                                                                  replicates: replicates, recordHistory: recordHistory,
+                                                                  start: start).run()
+        case (.hals, _):
             ReplicateBatch<HALSWorkspace>(input: self, rank: rank, settings: settings, replicates: replicates,
                                           recordHistory: recordHistory, start: start).run()
         }

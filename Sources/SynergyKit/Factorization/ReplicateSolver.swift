@@ -28,9 +28,11 @@ protocol ReplicateSolver: AnyObject {
     /// Ends the iteration of slot s, whose reported pair has error `error`.
     func endIteration(slot s: Int, error: Double)
 
-    /// Multiplies row r of the stacked C by `norm`, whose W column has been
-    /// divided by it (W·C unchanged).
-    func rescale(row r: Int, by norm: Double)
+    /// Multiplies slot s's C row j by `norms[j]`, whose W column has been
+    /// divided by it (W·C unchanged); a zero norm leaves the row as it is. A
+    /// solver may defer the multiplication to its next pass over C, provided
+    /// `activation(row:sample:)` reads the multiplied value.
+    func rescale(slot s: Int, by norms: [Double])
 
     /// C's element (stacked row r, sample t), scaled by σ.
     func activation(row r: Int, sample t: Int) -> Double

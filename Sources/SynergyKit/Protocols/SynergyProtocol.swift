@@ -46,7 +46,8 @@ public struct SynergyProtocol: Codable, Sendable, Equatable {
     /// started uniformly on (0, max D), stop when |ΔR²| < 1e-5 for 20 consecutive
     /// iterations, R² centred on each muscle's mean, ranks 1…m, and the number of
     /// synergies is the smallest rank with R² ≥ 0.80. The paper states no
-    /// iteration cap; 20 000 is ours.
+    /// iteration cap; 20 000 is ours, and so is single precision for the work over
+    /// samples (`FactorizationPrecision`; MATLAB's double is `.double`).
     public static let cheung2020 = SynergyProtocol(
         name: .cheung2020,
         preprocessing: PreprocessingSettings(
@@ -71,7 +72,8 @@ public struct SynergyProtocol: Codable, Sendable, Equatable {
     /// positive one, W columns normalised every iteration, stop when R² gained
     /// less than 0.01 % of R² over the last 20 iterations or at 1000, R² centred
     /// on the grand mean, ranks 1…m − round(m/4), and the number of synergies by
-    /// curve linearity (line-fit MSE ≤ 1e-4).
+    /// curve linearity (line-fit MSE ≤ 1e-4). The work over samples is in single
+    /// precision (`FactorizationPrecision`; R's double is `.double`).
     public static let santuz = SynergyProtocol(
         name: .santuz,
         preprocessing: PreprocessingSettings(

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import SynergyKit
 
@@ -6,9 +7,11 @@ final class SolverTests: XCTestCase {
     /// the planted rank is about 0.83 and one rank short of it about 0.68.
     private let planted = PlantedSynergies(muscles: 12, synergies: 4, samples: 720, noise: 0.4, seed: 7)
 
-    private func sweep(_ algorithm: UpdateRule, threads: Int = 2, seed: UInt64 = 1) -> [RankFit] {
+    private func sweep(_ algorithm: UpdateRule, precision: FactorizationPrecision = .single, threads: Int = 2,
+                       seed: UInt64 = 1) -> [RankFit] {
         var settings = SynergyProtocol.cheung2020.factorization
         settings.algorithm = algorithm
+        settings.precision = precision
         let input = FactorizationInput(planted.data, settings: settings)
         // Ranks 1…6 suffice to count 4 (the smallest rank with R² ≥ 0.80) and keep the test fast.
         return RankSweep.fit(input, ranks: Array(1...6), settings: settings, seed: seed, threads: threads)
@@ -35,8 +38,37 @@ final class SolverTests: XCTestCase {
         }
     }
 
+    func testSingleAndDoublePrecisionAgree() {
+        let single = sweep(.multiplicative), double = sweep(.multiplicative, precision: .double)
+        XCTAssertNotEqual(single.map(\.r2), double.map(\.r2))
+        for (s, d) in zip(single, double) { XCTAssertEqual(s.r2, d.r2, accuracy: 1e-4, "rank \(s.rank)") }
+        XCTAssertEqual(SynergyProtocol.cheung2020.criterion.select(from: double), 4)
+    }
+
+    /// Settings written before `precision` existed (a `run.json` of an earlier
+    /// study) are read with the precision their solver then used; a setting
+    /// written now reads back as it was.
+    func testSettingsWithoutPrecisionReadAsTheirSolverThenWorked() throws {
+        let encoder = JSONEncoder(), decoder = JSONDecoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        for (algorithm, then) in [(UpdateRule.multiplicative, FactorizationPrecision.double), (.hals, .single)] {
+            var settings = SynergyProtocol.santuz.factorization
+            settings.algorithm = algorithm
+            var fields = try XCTUnwrap(JSONSerialization.jsonObject(with: encoder.encode(settings)) as? [String: Any])
+            XCTAssertEqual(fields.removeValue(forKey: "precision") as? String, "single")
+            let old = try decoder.decode(FactorizationSettings.self, from: JSONSerialization.data(withJSONObject: fields))
+            XCTAssertEqual(old.precision, then, "\(algorithm)")
+            XCTAssertEqual(old.replicates, 5)
+            settings.precision = then
+            XCTAssertEqual(try decoder.decode(FactorizationSettings.self, from: encoder.encode(settings)), settings)
+        }
+    }
+
     func testResultsAreBitIdenticalForAnyThreadCount() {
         XCTAssertEqual(sweep(.multiplicative, threads: 1), sweep(.multiplicative, threads: 2))
+        XCTAssertEqual(sweep(.multiplicative, precision: .double, threads: 1),
+                       sweep(.multiplicative, precision: .double, threads: 3))
         XCTAssertEqual(sweep(.hals, threads: 1), sweep(.hals, threads: 3))
         XCTAssertNotEqual(sweep(.hals, threads: 1, seed: 1).map(\.r2), sweep(.hals, threads: 1, seed: 2).map(\.r2))
     }
@@ -49,15 +81,20 @@ final class SolverTests: XCTestCase {
     }
 
     func testWeightsAreUnitVectorsAndFactorsReproduceR2() {
-        // MU, HALS (whose reported C is the extrapolated one) and HALS with
-        // santuz's per-iteration normalisation and grand-mean R².
-        for (synergyProtocol, algorithm) in [(SynergyProtocol.cheung2020, UpdateRule.multiplicative),
-                                      (.cheung2020, .hals), (.santuz, .hals)] {
+        // MU in both precisions, HALS (whose reported C is the extrapolated one),
+        // each also with santuz's per-iteration normalisation (which MU applies
+        // to C lazily) and grand-mean R².
+        let runs: [(SynergyProtocol, UpdateRule, FactorizationPrecision)] = [
+            (.cheung2020, .multiplicative, .single), (.santuz, .multiplicative, .single),
+            (.cheung2020, .multiplicative, .double), (.santuz, .multiplicative, .double),
+            (.cheung2020, .hals, .single), (.santuz, .hals, .single)]
+        for (synergyProtocol, algorithm, precision) in runs {
             var settings = synergyProtocol.factorization
             settings.algorithm = algorithm
+            settings.precision = precision
             let input = FactorizationInput(planted.data, settings: settings)
             let fit = RankSweep.fit(input, ranks: [4], settings: settings, seed: 1)[0]
-            let label = "\(synergyProtocol.name) \(algorithm)"
+            let label = "\(synergyProtocol.name) \(algorithm) \(precision)"
             for j in 0..<4 {
                 XCTAssertEqual(fit.best.weights.column(j).reduce(0) { $0 + $1 * $1 }, 1, accuracy: 1e-12, label)
             }
