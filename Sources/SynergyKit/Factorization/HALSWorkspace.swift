@@ -243,6 +243,7 @@ final class HALSWorkspace: ReplicateSolver {
 
     /// x̂ = max(ε, x + β(x − x₀)) over a rows × columns block, with x₀ ← x:
     /// `values` holds x (then x̂), `previous` holds x₀ (then x).
+    @inline(__always)
     private func extrapolate<Scalar: BinaryFloatingPoint>(
         _ values: UnsafeMutablePointer<Scalar>, previous: UnsafeMutablePointer<Scalar>,
         rows: Int, columns: Int, leadingDimension: Int, step: Scalar, floor: Scalar) {
