@@ -15,8 +15,8 @@
 /// The error comes from the Gram matrices the updates already built,
 /// SSE = ‖D‖² − 2⟨W, DCᵀ⟩ + ⟨WᵀW, CCᵀ⟩, never from a full residual, and
 /// R²ₜ = 1 − SSE/SST (HALS and single-precision MU report their final R² from
-/// the explicit residual, `ReplicateSolver.tracksApproximateR2`). The workspace is allocated once;
-/// iterations allocate nothing. A batch keeps every replicate's summary but
+/// the explicit residual, `ReplicateSolver.tracksApproximateR2`). The workspace
+/// is allocated once; iterations allocate nothing. A batch keeps every replicate's summary but
 /// only the best replicate's W and C, and draws each start just before it is
 /// copied in, so beyond its workspace it holds at most two replicates' factors
 /// at a time.

@@ -22,10 +22,12 @@ public enum BLAS {
     }
 
     private static let stopIdleWorkers: Void = {
+        #if canImport(Glibc)
         typealias Shutdown = @convention(c) () -> Int32
         if let symbol = dlsym(nil, "blas_thread_shutdown_") {
             _ = unsafeBitCast(symbol, to: Shutdown.self)()
         }
+        #endif
     }()
 
     /// C ← α · op(A) · op(B) + β · C (DGEMM or SGEMM), where op(X) is X or Xᵀ.
