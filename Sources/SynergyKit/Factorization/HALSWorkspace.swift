@@ -142,26 +142,16 @@ final class HALSWorkspace: ReplicateSolver {
             let first = start == 0
             BLAS.multiply(SingleMatrixView(start: singleData + start * m, rows: m, columns: width, leadingDimension: m),
                           c, into: cross)
-            Self.accumulate(blockCross, into: shared.dataTimesActivations, count: m * rows, first: first)
+            shared.dataTimesActivations.accumulate(blockCross, count: m * rows, first: first)
             for s in 0..<count {
                 let slot = c.block(row: 0, column: s * k, rows: width, columns: k)
                 BLAS.multiply(slot, slot, into: gram, transposeA: true)
-                Self.accumulate(blockGram, into: shared.activationGram + s * k * k, count: k * k, first: first)
+                (shared.activationGram + s * k * k).accumulate(blockGram, count: k * k, first: first)
             }
         }
         for s in 0..<count {
             updateWeights(slot: s, floor: self.floor)
             shared.updateWeightGram(s)
-        }
-    }
-
-    /// sum ← (first ? 0 : sum) + part, summing a block's single-precision product in double.
-    private static func accumulate(_ part: UnsafeMutablePointer<Float>, into sum: UnsafeMutablePointer<Double>,
-                                   count: Int, first: Bool) {
-        if first {
-            for index in 0..<count { sum[index] = Double(part[index]) }
-        } else {
-            for index in 0..<count { sum[index] += Double(part[index]) }
         }
     }
 

@@ -125,11 +125,11 @@ final class MultiplicativeUpdateWorkspace<Scalar: BLASScalar>: ReplicateSolver {
             if single {
                 BLAS.multiply(block, c, into: StridedMatrixView(start: blockCross, rows: m, columns: rows,
                                                                 leadingDimension: m), transposeB: true)
-                accumulate(blockCross, into: shared.dataTimesActivations, count: m * rows, first: first)
+                shared.dataTimesActivations.accumulate(blockCross, count: m * rows, first: first)
                 for s in 0..<count {
                     BLAS.gram(c.block(row: s * k, column: 0, rows: k, columns: width),
                               into: StridedMatrixView(start: blockGram, rows: k, columns: k, leadingDimension: k))
-                    accumulate(blockGram, into: shared.activationGram + s * k * k, count: k * k, first: first)
+                    (shared.activationGram + s * k * k).accumulate(blockGram, count: k * k, first: first)
                 }
             } else {
                 // Double: BLAS sums the blocks in place, DCᵀ and CCᵀ having the type of the shared workspace.
@@ -153,16 +153,6 @@ final class MultiplicativeUpdateWorkspace<Scalar: BLASScalar>: ReplicateSolver {
         Self.multiplyByRatio(weights, shared.dataTimesActivations, weightsTimesCross,
                              rows: m, columns: rows, leadingDimension: m, floor: 0)
         for s in 0..<count { shared.updateWeightGram(s) }
-    }
-
-    /// sum ← (first ? 0 : sum) + part, summing a block's single-precision product in double.
-    private func accumulate(_ part: UnsafeMutablePointer<Scalar>, into sum: UnsafeMutablePointer<Double>,
-                            count: Int, first: Bool) {
-        if first {
-            for index in 0..<count { sum[index] = Double(part[index]) }
-        } else {
-            for index in 0..<count { sum[index] += Double(part[index]) }
-        }
     }
 
     /// Nothing to end: the next iteration starts from the pair just scored.

@@ -124,3 +124,16 @@ extension UnsafeMutablePointer where Pointee: Numeric {
         return pointer
     }
 }
+
+extension UnsafeMutablePointer where Pointee == Double {
+    /// self ← (first ? 0 : self) + part over `count` elements: a block's
+    /// single-precision product summed in double, as both solvers sum DCᵀ and CCᵀ.
+    @inline(__always)
+    func accumulate<Part: BinaryFloatingPoint>(_ part: UnsafeMutablePointer<Part>, count: Int, first: Bool) {
+        if first {
+            for index in 0..<count { self[index] = Double(part[index]) }
+        } else {
+            for index in 0..<count { self[index] += Double(part[index]) }
+        }
+    }
+}
