@@ -31,26 +31,41 @@ public struct EnvelopeTable: Sendable, Equatable {
 /// at least 2 muscles, no fewer samples than muscles, unique names, no flat
 /// (constant) channel, and values whose squares sum to a normal double (not
 /// beyond about 1e154, not all below about 1e-154). A first line of numbers is
-/// a missing header.
+/// a missing header; lines of spaces only are skipped. The bytes are read in
+/// place, with the lab exports' number reader (`LabTextScanner`).
 public enum EnvelopeCSV {
     /// Reads and checks the file at `path`; throws `InputError` naming the file (and line, column) when it breaks the rules above.
     public static func read(path: String) throws -> EnvelopeTable {
         let bytes = try FileInput.contents(of: path)
-        guard let text = String(data: bytes, encoding: .utf8) else {
-            throw InputError(file: path, "is not a UTF-8 text file (expected CSV)")
-        }
-        var table = try parse(text, path: path)
-        table.sha256 = FileInput.sha256(bytes)
+        let digest = FileInput.sha256InBackground(bytes)
+        var table = try parse(bytes, path: path)
+        table.sha256 = digest()
         return table
     }
 
     /// Parses CSV text; `path` only names the source in errors.
     public static func parse(_ text: String, path: String) throws -> EnvelopeTable {
-        // "\r\n" is one Character in Swift, and a newline like "\n".
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        while let last = lines.last, last.allSatisfy(\.isWhitespace) { lines.removeLast() }
-        guard let headerLine = lines.first else { throw InputError(file: path, "is empty") }
-        let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map(unquote)
+        try parse(Data(text.utf8), path: path)
+    }
+
+    /// Parses a file's bytes (SHA-256 left empty); `path` only names the source in errors.
+    /// The rows are read in place, in parallel pieces (`LabTextScanner.numericRows`);
+    /// the first problem reported is the one a reading from the top meets first.
+    public static func parse(_ bytes: Data, path: String) throws -> EnvelopeTable {
+        try LabTextScanner.scan(bytes, path: path, delimiter: UInt8(ascii: ",")) { scanner in
+            try parse(&scanner)
+        }
+    }
+
+    private static func parse(_ scanner: inout LabTextScanner) throws -> EnvelopeTable {
+        let path = scanner.path
+        let text = scanner.text
+        guard text[scanner.position...].contains(where: { !(9...13).contains($0) && $0 != 32 }),
+              let headerLine = scanner.nextLine() else { throw InputError(file: path, "is empty") }
+        guard String(bytes: UnsafeBufferPointer(rebasing: text[headerLine]), encoding: .utf8) != nil else {
+            throw InputError(file: path, "is not a UTF-8 text file (expected CSV)")
+        }
+        let header = try scanner.cells(headerLine)
         guard header.count >= 3 else {
             throw InputError(file: path, line: 1,
                              "the header has \(header.count) column(s); expected a time column and at least 2 muscles")
@@ -64,67 +79,89 @@ public enum EnvelopeCSV {
             if name.isEmpty { throw InputError(file: path, line: 1, "a muscle column has an empty name") }
             if !seen.insert(name).inserted { throw InputError(file: path, line: 1, column: name, "duplicate muscle name") }
         }
-        let sampleCount = lines.count - 1
-        guard sampleCount > 0 else { throw InputError(file: path, "has a header but no data rows") }
 
-        var time = [Double]()
-        time.reserveCapacity(sampleCount)
-        var data = Matrix(rows: muscles.count, columns: sampleCount)
-        for (index, line) in lines.dropFirst().enumerated() {
-            let lineNumber = index + 2
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields.count == header.count else {
-                throw InputError(file: path, line: lineNumber,
-                                 "has \(fields.count) fields but the header has \(header.count)")
-            }
-            for (column, field) in fields.enumerated() {
-                let name = header[column]
-                let trimmed = field.trimmingCharacters(in: .whitespaces)
-                guard let value = Double(trimmed) else {
-                    throw InputError(file: path, line: lineNumber, column: name, "'\(trimmed)' is not a number")
-                }
-                guard value.isFinite else {
-                    throw InputError(file: path, line: lineNumber, column: name, "value '\(trimmed)' is not finite")
-                }
-                if column == 0 {
-                    if let previous = time.last, value <= previous {
-                        throw InputError(file: path, line: lineNumber, column: name,
-                                         "\(trimmed) does not increase on the previous row's \(previous)")
-                    }
-                    time.append(value)
-                } else {
-                    guard value >= 0 else {
-                        throw InputError(file: path, line: lineNumber, column: name,
-                                         "negative value \(trimmed) (an envelope is non-negative)")
-                    }
-                    data[column - 1, index] = value
-                }
-            }
+        // Lines of spaces only are skipped; a row of empty fields is an error.
+        let isBlank: @Sendable (LabTextScanner, Range<Int>) -> Bool = { scanner, line in
+            line.allSatisfy { scanner.text[$0] == 32 || scanner.text[$0] == 9 }
         }
+        let rows = try scanner.numericRows(width: header.count, blankLines: .skipped, isBlank: isBlank,
+                                           prefixChecks: { try checkTime($0, header: header[0], path: path) }) {
+            scanner, line, values in
+            try readRow(scanner, line, header: header, into: &values)
+        }
+        let sampleCount = rows.count
+        guard sampleCount > 0 else { throw InputError(file: path, "has a header but no data rows") }
+        try checkTime(rows, header: header[0], path: path)
         guard sampleCount >= muscles.count else {
             throw InputError(file: path, "has \(sampleCount) samples for \(muscles.count) muscles; "
                              + "it needs at least as many samples as muscles")
         }
+        // The file's columns are D's rows; D is column-major, one sample's muscles after another.
+        var data = Matrix(rows: muscles.count, columns: sampleCount)
+        data.elements.withUnsafeMutableBufferPointer { elements in
+            for (i, series) in rows.columns(1..<header.count).enumerated() {
+                for (j, value) in series.enumerated() { elements[i + j * muscles.count] = value }
+            }
+        }
         for (i, name) in muscles.enumerated() {
-            let first = data[i, 0]
-            if (1..<sampleCount).allSatisfy({ data[i, $0] == first }) {
+            let series = rows.column(i + 1)
+            if let first = series.first, series.allSatisfy({ $0 == first }) {
                 throw InputError(file: path, column: name, "the channel is flat (every value is \(first))")
             }
         }
         // Fits sum the squares of every value; they must neither overflow nor vanish.
         guard data.elements.reduce(0, { $0 + $1 * $1 }).isNormal else {
-            let peaks = muscles.indices.map { i in (0..<sampleCount).map { data[i, $0] }.max() ?? 0 }
+            let peaks = muscles.indices.map { rows.column($0 + 1).max() ?? 0 }
             let (largest, peak) = peaks.enumerated().max { $0.element < $1.element }!
             let size = peak > 1 ? "too large" : "too small"
             throw InputError(file: path, column: muscles[largest], "values reach \(peak), \(size) to square and sum "
                              + "in double precision; rescale the envelope")
         }
-        return EnvelopeTable(path: path, sha256: "", timeHeader: header[0], time: time, muscles: muscles, data: data)
+        return EnvelopeTable(path: path, sha256: "", timeHeader: header[0], time: rows.column(0), muscles: muscles,
+                             data: data)
     }
 
-    private static func unquote(_ field: Substring) -> String {
-        var name = field.trimmingCharacters(in: .whitespaces)
-        if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") { name = String(name.dropFirst().dropLast()) }
-        return name
+    /// One row: its time, then its muscles' values, each finite and non-negative.
+    private static func readRow(_ scanner: LabTextScanner, _ line: Range<Int>, header: [String],
+                                into values: inout RowWriter) throws {
+        var position = line.lowerBound
+        for (column, name) in header.enumerated() {
+            if scanner.rowEnded(position, in: line) { throw scanner.shortRow(found: column, fields: header.count) }
+            let start = position
+            let value: Double
+            if let number = scanner.finiteNumber(&position, in: line) {
+                value = number
+            } else {
+                let word = cell(scanner, at: start, in: line)
+                if nonFiniteWords.contains(word.lowercased().trimmingPrefix(while: { $0 == "+" || $0 == "-" })) {
+                    throw scanner.error(column: name, "value '\(word)' is not finite")
+                }
+                value = try scanner.number(&position, in: line, column: name)
+            }
+            if value < 0, column > 0 {
+                throw scanner.error(column: name, "negative value \(cell(scanner, at: start, in: line)) (an envelope is non-negative)")
+            }
+            values.append(value)
+        }
+        try scanner.expectRowEnd(position, in: line, fields: header.count)
+    }
+
+    /// How NaN and infinity may be written (after a sign), as Swift's `Double(_:)` reads them.
+    private static let nonFiniteWords: Set<Substring> = ["nan", "snan", "inf", "infinity"]
+
+    /// The cell starting at `start`, trimmed of spaces.
+    private static func cell(_ scanner: LabTextScanner, at start: Int, in line: Range<Int>) -> String {
+        var end = start
+        while end < line.upperBound, scanner.text[end] != scanner.delimiter { end += 1 }
+        return String(decoding: scanner.text[start..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The time column must increase strictly from row to row.
+    private static func checkTime(_ rows: NumericRows, header: String, path: String) throws {
+        let time = rows.columns[0]
+        for i in time.indices.dropFirst() where !(time[i] > time[i - 1]) {
+            throw InputError(file: path, line: rows.lines[i], column: header,
+                             "\(time[i]) does not increase on the previous row's \(time[i - 1])")
+        }
     }
 }

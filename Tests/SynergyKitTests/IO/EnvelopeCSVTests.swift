@@ -42,7 +42,7 @@ final class EnvelopeCSVTests: XCTestCase {
         XCTAssertEqual(error("time,A,B\n0,1,2\n1,-0.5,3\n"),
                        "s.csv: line 3, column 'A': negative value -0.5 (an envelope is non-negative)")
         XCTAssertEqual(error("time,A,B\n0,1,2\n0,2,3\n"),
-                       "s.csv: line 3, column 'time': 0 does not increase on the previous row's 0.0")
+                       "s.csv: line 3, column 'time': 0.0 does not increase on the previous row's 0.0")
         XCTAssertEqual(error("time,A,B,C\n0,1,2,3\n1,2,3,4\n"),
                        "s.csv: has 2 samples for 3 muscles; it needs at least as many samples as muscles")
         XCTAssertEqual(error("time,A,B\n0,1,2\n1,1,3\n2,1,4\n"), "s.csv: column 'A': the channel is flat (every value is 1.0)")

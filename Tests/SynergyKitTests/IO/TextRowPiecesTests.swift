@@ -99,4 +99,42 @@ final class TextRowPiecesTests: XCTestCase {
                            + "(frames in order, each with the same sub frames from 0)", "\(pieces) pieces")
         }
     }
+
+    /// The envelope or the error `EnvelopeCSV` gives for `bytes` with `pieces` pieces.
+    private func readEnvelope(_ bytes: Data, name: String, pieces: Int) -> String {
+        LabTextScanner.$rowPieces.withValue(pieces) {
+            do { return "\(try EnvelopeCSV.parse(bytes, path: name))" } catch { return "error: \(error)" }
+        }
+    }
+
+    /// The real envelopes and the envelope bad inputs, and a long envelope whose
+    /// time goes back early and which has a bad cell late: the earlier problem
+    /// is the error, on its line, however the rows are split.
+    func testEnvelopesReadTheSameInAnyNumberOfPieces() throws {
+        var urls = try files(TestPaths.datasets.appendingPathComponent("musclesyneRgies/reference_syns"),
+                             extensions: ["csv"])
+        urls += try files(TestPaths.repository.appendingPathComponent("Tests/BadInputs/envelope"), extensions: ["csv"])
+        XCTAssertGreaterThan(urls.count, 40)
+        for url in urls {
+            let bytes = try Data(contentsOf: url)
+            let reference = readEnvelope(bytes, name: url.lastPathComponent, pieces: 1)
+            for pieces in Self.pieceCounts {
+                XCTAssertEqual(readEnvelope(bytes, name: url.lastPathComponent, pieces: pieces), reference,
+                               "\(url.lastPathComponent) in \(pieces) pieces")
+            }
+        }
+        var csv = "time,A,B\n"
+        for i in 0..<4000 { csv += "\(i == 300 ? 0.2 : Double(i) / 1000),\(1 + sin(Double(i))),\(Double(i % 7))\n" }
+        var lines = csv.components(separatedBy: "\n")
+        lines[3500] = "3.499,0.5,nan"
+        let bad = Data(lines.joined(separator: "\n").utf8)
+        lines[301] = "0.3,1,2"
+        let lateOnly = Data(lines.joined(separator: "\n").utf8)
+        for pieces in [1] + Self.pieceCounts {
+            XCTAssertEqual(readEnvelope(bad, name: "e.csv", pieces: pieces),
+                           "error: e.csv: line 302, column 'time': 0.2 does not increase on the previous row's 0.299")
+            XCTAssertEqual(readEnvelope(lateOnly, name: "e.csv", pieces: pieces),
+                           "error: e.csv: line 3501, column 'B': value 'nan' is not finite")
+        }
+    }
 }
