@@ -28,14 +28,12 @@
 #   large-cheung2020, large-santuz           32 x 60 000: our two solvers
 #         only, full sweeps, peak memory against the stated bound (the peers'
 #         full sweeps would take hours here: they are timed on large-fixed)
-# Duration on 2 cores, measured 2026-12-05 per case: synthetic-cheung2020
-# 4.4 min, synthetic-santuz 0.6, lowrank-cheung2020 5.9 without its two
-# scikit-learn runs (not yet timed; about 5 min more by lowrank-santuz's
-# ratios), lowrank-santuz 1.5, real-santuz 1.5 (R already installed),
-# real-cheung2020 0.8, large-fixed 4.8, large-cheung2020 HALS 3.1 (its MU
-# sweep not yet timed whole; about 3x HALS's iterations, so some 10 min),
-# large-santuz 5.4 (HALS 0.5, MU 4.9). The whole suite: about 45 minutes
-# (estimate).
+# Duration on 2 cores, measured 2026-12-05 (second run) per case, every
+# method included: synthetic-cheung2020 4.9 min, synthetic-santuz 0.7,
+# lowrank-cheung2020 24.2 (scikit-learn cd alone 14), lowrank-santuz 1.4,
+# real-santuz 1.5 (R already installed), real-cheung2020 0.8, large-fixed 4.5,
+# large-cheung2020 13.8 (HALS 3.0, MU 10.8), large-santuz 2.2 (HALS 0.4,
+# MU 1.8). The whole suite: 54 minutes, plus the build.
 # --quick takes 2.5 minutes.
 #
 # Usage: Scripts/bench.sh [--case NAME]... [--quick] [--table FILE] [--manual] [--skip-ours]
