@@ -132,14 +132,14 @@ public enum EnvelopeCSV {
             if let number = scanner.finiteNumber(&position, in: line) {
                 value = number
             } else {
-                let word = cell(scanner, at: start, in: line)
+                let word = scanner.cell(at: start, in: line)
                 if nonFiniteWords.contains(word.lowercased().trimmingPrefix(while: { $0 == "+" || $0 == "-" })) {
                     throw scanner.error(column: name, "value '\(word)' is not finite")
                 }
                 value = try scanner.number(&position, in: line, column: name)
             }
             if value < 0, column > 0 {
-                throw scanner.error(column: name, "negative value \(cell(scanner, at: start, in: line)) (an envelope is non-negative)")
+                throw scanner.error(column: name, "negative value \(scanner.cell(at: start, in: line)) (an envelope is non-negative)")
             }
             values.append(value)
         }
@@ -148,13 +148,6 @@ public enum EnvelopeCSV {
 
     /// How NaN and infinity may be written (after a sign), as Swift's `Double(_:)` reads them.
     private static let nonFiniteWords: Set<Substring> = ["nan", "snan", "inf", "infinity"]
-
-    /// The cell starting at `start`, trimmed of spaces.
-    private static func cell(_ scanner: LabTextScanner, at start: Int, in line: Range<Int>) -> String {
-        var end = start
-        while end < line.upperBound, scanner.text[end] != scanner.delimiter { end += 1 }
-        return String(decoding: scanner.text[start..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-    }
 
     /// The time column must increase strictly from row to row.
     private static func checkTime(_ rows: NumericRows, header: String, path: String) throws {

@@ -172,16 +172,21 @@ struct LabTextScanner {
         var next = stop
         while next < line.upperBound, isSpace(text[next]) { next += 1 }
         guard stop > start, next == line.upperBound || text[next] == delimiter else {
-            var cellEnd = position
-            while cellEnd < line.upperBound, text[cellEnd] != delimiter { cellEnd += 1 }
-            let cell = String(decoding: text[position..<cellEnd], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            throw error(column: column(), cell.isEmpty ? "empty field" : "'\(cell)' is not a number")
+            let content = cell(at: position, in: line)
+            throw error(column: column(), content.isEmpty ? "empty field" : "'\(content)' is not a number")
         }
         guard value.isFinite else {
             throw error(column: column(), "value '\(String(decoding: text[start..<stop], as: UTF8.self))' is not finite")
         }
         position = next == line.upperBound ? next : next + 1
         return value
+    }
+
+    /// The text of the cell starting at `position`, up to its delimiter, trimmed of spaces (for errors).
+    func cell(at position: Int, in line: Range<Int>) -> String {
+        var end = position
+        while end < line.upperBound, text[end] != delimiter { end += 1 }
+        return String(decoding: text[position..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces)
     }
 
     /// True when the row has no cell left at `position`: its end, not preceded by a delimiter.
