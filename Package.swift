@@ -21,10 +21,13 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev", "pkg-config"])]
         ),
+        // Hand-vectorised solver kernels (C, so that an AVX2/FMA version is chosen at run time).
+        .target(name: "CSolverKernels"),
         .target(
             name: "SynergyKit",
             dependencies: [
                 "CLinearAlgebra",
+                "CSolverKernels",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Factorization/README.md", "IO/README.md", "LinearAlgebra/README.md",
@@ -42,7 +45,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SynergyKitTests",
-            dependencies: ["SynergyKit"],
+            dependencies: ["SynergyKit", "CSolverKernels"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -1,3 +1,5 @@
+import CSolverKernels
+
 /// Hierarchical alternating least squares (Cichocki & Phan 2009) of a
 /// `ReplicateBatch`. Per iteration, for j = 1…k,
 /// Cⱼ,: ← max(ε, Cⱼ,: + ((WᵀD)ⱼ,: − (WᵀW)ⱼ,: C)/(WᵀW)ⱼⱼ), then likewise each
@@ -42,7 +44,8 @@ final class HALSWorkspace: ReplicateSolver {
     private let singleActivations: UnsafeMutablePointer<Float>         // Cᵀ, n × Rk
     private let previousActivations: UnsafeMutablePointer<Float>       // Cₜ₋₁ (then Cₜ), n × Rk
     private let singleTargets: UnsafeMutablePointer<Float>             // (WᵀD)ᵀ of a block, block width × Rk
-    private let gramProducts: UnsafeMutablePointer<Float>              // a few columns of C·WᵀW for a block
+    private let inverseDiagonals: UnsafeMutablePointer<Float>          // 1/(WᵀW)ⱼⱼ of one slot, k
+    private let tileScratch: UnsafeMutablePointer<Float>               // a block's last partial tile (C, C₀, targets)
     private let singleData: UnsafeMutablePointer<Float>                // D·σ, m × n
     private let singleDataTransposed: UnsafeMutablePointer<Float>      // Dᵀ·σ, n × m
     private let singleWeights: UnsafeMutablePointer<Float>             // W, m × Rk
@@ -63,7 +66,8 @@ final class HALSWorkspace: ReplicateSolver {
         singleActivations = .allocateZeroed(stacked * n)
         previousActivations = .allocateZeroed(stacked * n)
         singleTargets = .allocateZeroed(blocks.width * stacked)
-        gramProducts = .allocateZeroed(blocks.width * Self.rowBlock)
+        inverseDiagonals = .allocateZeroed(k)
+        tileScratch = .allocateZeroed(3 * k * Int(SYNERGY_HALS_TILE))
         singleData = .allocateZeroed(m * n)
         singleDataTransposed = .allocateZeroed(m * n)
         singleWeights = .allocateZeroed(m * stacked)
@@ -78,7 +82,7 @@ final class HALSWorkspace: ReplicateSolver {
 
     deinit {
         previousWeights.deallocate()
-        for pointer in [singleActivations, previousActivations, singleTargets, gramProducts, singleData,
+        for pointer in [singleActivations, previousActivations, singleTargets, inverseDiagonals, tileScratch, singleData,
                         singleDataTransposed, singleWeights, singleWeightGram, blockCross, blockGram] {
             pointer.deallocate()
         }
@@ -93,9 +97,8 @@ final class HALSWorkspace: ReplicateSolver {
     /// a W solved more exactly for the C at hand saves outer iterations.
     private let weightSweeps = 10
 
-    /// Rows of C that `updateActivations` takes together: one GEMM gives
-    /// their (WᵀW·C) columns, several times faster than a GEMV per row.
-    private static let rowBlock = 4
+    /// Whether the processor runs the AVX2/FMA version of the C kernel.
+    private static let kernelUsesAVX2FMA = synergy_has_avx2_fma() != 0
 
     func loadStart(slot s: Int, activations start: Matrix) {
         let (m, n, k) = (input.muscles, input.samples, rank)
@@ -130,14 +133,7 @@ final class HALSWorkspace: ReplicateSolver {
                           weightsSingle, into: targets)
             let c = SingleMatrixView(start: singleActivations + start, rows: width, columns: rows, leadingDimension: n)
             for s in 0..<count {
-                updateActivations(c.block(row: 0, column: s * k, rows: width, columns: k),
-                                  targets: targets.block(row: 0, column: s * k, rows: width, columns: k),
-                                  gram: SingleMatrixView(start: singleWeightGram + s * k * k, rows: k, columns: k,
-                                                         leadingDimension: k),
-                                  floor: floor)
-                extrapolate(singleActivations + start + s * k * n, previous: previousActivations + start + s * k * n,
-                            rows: width, columns: k, leadingDimension: n,
-                            step: Float(extrapolations[s].step), floor: floor)
+                updateActivations(slot: s, start: start, width: width, targets: targets, floor: floor)
             }
             let first = start == 0
             BLAS.multiply(SingleMatrixView(start: singleData + start * m, rows: m, columns: width, leadingDimension: m),
@@ -176,76 +172,38 @@ final class HALSWorkspace: ReplicateSolver {
         }
     }
 
-    /// The HALS update of one replicate's C over a block of samples, held
-    /// time-major (`activations` is block × k, Cᵀ), row after row (Gauss–Seidel):
-    /// Cⱼ ← max(ε, Cⱼ + ((WᵀD)ⱼ − (WᵀW)ⱼ·C)/(WᵀW)ⱼⱼ), `sweeps` times over.
-    /// Rows go in groups of `rowBlock`: one GEMM gives (WᵀW)ⱼ·C for the
-    /// group's rows from the current C, and after each row's step Δ the later
-    /// rows of the group are brought up to date, (WᵀW)ₗ·C += (WᵀW)ₗⱼ Δ, in the
-    /// same vector loop. The result is the plain row-by-row update.
-    private func updateActivations(_ activations: SingleMatrixView, targets: SingleMatrixView,
-                                   gram: SingleMatrixView, floor: Float) {
-        let (k, width) = (activations.columns, activations.rows)
-        typealias Vector = SIMD8<Float>
-        let floors = Vector(repeating: floor)
-        for _ in 0..<sweeps {
-            for first in stride(from: 0, to: k, by: Self.rowBlock) {
-                let count = min(Self.rowBlock, k - first)
-                BLAS.multiply(activations, gram.block(row: 0, column: first, rows: k, columns: count),
-                              into: SingleMatrixView(start: gramProducts, rows: width, columns: count,
-                                                     leadingDimension: width))
-                for q in 0..<count {
-                    let j = first + q
-                    let row = activations.start + j * activations.leadingDimension
-                    let target = targets.start + j * targets.leadingDimension
-                    let product = gramProducts + q * width
-                    let later = (q + 1)..<count
-                    // A zero or underflowed diagonal (an all-zero W column, as a start may have) leaves the row as it is.
-                    let inverse = gram[j, j] >= .leastNormalMagnitude ? 1 / gram[j, j] : 0
-                    let scale = Vector(repeating: inverse)
-                    var t = 0
-                    while t + Vector.scalarCount <= width {
-                        let current = UnsafeRawPointer(row + t).loadUnaligned(as: Vector.self)
-                        let residual = UnsafeRawPointer(target + t).loadUnaligned(as: Vector.self)
-                            - UnsafeRawPointer(product + t).loadUnaligned(as: Vector.self)
-                        var updated = current + residual * scale
-                        updated.replace(with: floors, where: updated .< floors)
-                        UnsafeMutableRawPointer(row + t).storeBytes(of: updated, as: Vector.self)
-                        let step = updated - current
-                        for l in later {
-                            let other = UnsafeMutableRawPointer(gramProducts + l * width + t)
-                            let value = other.loadUnaligned(as: Vector.self) + step * gram[j, first + l]
-                            other.storeBytes(of: value, as: Vector.self)
-                        }
-                        t += Vector.scalarCount
-                    }
-                    while t < width {
-                        let current = row[t]
-                        let updated = max(floor, current + (target[t] - product[t]) * inverse)
-                        row[t] = updated
-                        for l in later { gramProducts[l * width + t] += (updated - current) * gram[j, first + l] }
-                        t += 1
-                    }
-                }
-            }
+    /// The HALS update of slot s's C over a block of samples, held time-major
+    /// (Cᵀ), row after row (Gauss–Seidel):
+    /// Cⱼ ← max(ε, Cⱼ + ((WᵀD)ⱼ − (WᵀW)ⱼ·C)/(WᵀW)ⱼⱼ), `sweeps` times over, then
+    /// extrapolated, Ĉ = max(ε, C + β(C − C₀)) with C₀ ← C. A sample's column of
+    /// C depends only on its own column of WᵀD, so the C kernel
+    /// (`synergy_hals_update_activations`) takes 32 samples at a time and does
+    /// all of it while they stay in L1, in AVX2 with fused multiply–adds where
+    /// the processor has them. A zero or underflowed diagonal (an all-zero W
+    /// column, as a start may have) leaves its row as it is.
+    private func updateActivations(slot s: Int, start: Int, width: Int, targets: SingleMatrixView, floor: Float) {
+        let (n, k) = (input.samples, rank)
+        let gram = singleWeightGram + s * k * k
+        for j in 0..<k {
+            let diagonal = gram[j + j * k]
+            inverseDiagonals[j] = diagonal >= .leastNormalMagnitude ? 1 / diagonal : 0
         }
+        synergy_hals_update_activations(
+            singleActivations + start + s * k * n, n, previousActivations + start + s * k * n, n,
+            targets.start + s * k * targets.leadingDimension, targets.leadingDimension, gram, inverseDiagonals,
+            k, width, Int32(sweeps), floor, Float(extrapolations[s].step), tileScratch, Self.kernelUsesAVX2FMA ? 1 : 0)
     }
 
-    /// x̂ = max(ε, x + β(x − x₀)) over a rows × columns block, with x₀ ← x:
-    /// `values` holds x (then x̂), `previous` holds x₀ (then x).
-    @inline(__always)
-    private func extrapolate<Scalar: BinaryFloatingPoint>(
-        _ values: UnsafeMutablePointer<Scalar>, previous: UnsafeMutablePointer<Scalar>,
-        rows: Int, columns: Int, leadingDimension: Int, step: Scalar, floor: Scalar) {
-        for j in 0..<columns {
-            let x = values + j * leadingDimension
-            let x0 = previous + j * leadingDimension
-            for i in 0..<rows {
-                let current = x[i]
-                let pushed = current + step * (current - x0[i])
-                x[i] = pushed < floor ? floor : pushed
-                x0[i] = current
-            }
+    /// x̂ = max(ε, x + β(x − x₀)) over `count` elements of W, with x₀ ← x:
+    /// `values` holds x (then x̂), `previous` holds x₀ (then x). (C's
+    /// extrapolation is part of the C kernel.)
+    private func extrapolate(_ values: UnsafeMutablePointer<Double>, previous: UnsafeMutablePointer<Double>,
+                             count: Int, step: Double, floor: Double) {
+        for i in 0..<count {
+            let current = values[i]
+            let pushed = current + step * (current - previous[i])
+            values[i] = pushed < floor ? floor : pushed
+            previous[i] = current
         }
     }
 
@@ -262,8 +220,7 @@ final class HALSWorkspace: ReplicateSolver {
             w0.update(from: w, count: k * m)
             (singleActivations + s * k * n).update(from: previousActivations + s * k * n, count: k * n)
         } else {
-            extrapolate(w, previous: w0, rows: m * k, columns: 1, leadingDimension: m * k,
-                        step: extrapolations[s].step, floor: floor)
+            extrapolate(w, previous: w0, count: m * k, step: extrapolations[s].step, floor: floor)
         }
         shared.updateWeightGram(s)
     }

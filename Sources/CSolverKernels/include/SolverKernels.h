@@ -1,0 +1,31 @@
+// Hand-vectorised kernels of the factorisation solvers, in C so that the
+// AVX2/FMA version can be compiled beside the baseline one and chosen at run
+// time (Swift's baseline code generation for x86-64 is SSE2).
+// Only Sources/SynergyKit/Factorization/HALSWorkspace.swift calls them.
+#ifndef SYNERGY_SOLVER_KERNELS_H
+#define SYNERGY_SOLVER_KERNELS_H
+
+#include <stddef.h>
+
+/// Samples the HALS kernel takes together: rows of this many samples stay in
+/// registers and L1 while every row of C is updated.
+#define SYNERGY_HALS_TILE 32
+
+/// 1 when the processor and the operating system support AVX2 and FMA.
+int synergy_has_avx2_fma(void);
+
+/// The HALS update of one replicate's C over a block of `width` samples, then
+/// its extrapolation (see HALSWorkspace.swift for the math). Row j of C starts
+/// at activations + j·activations_stride (samples contiguous), likewise the
+/// previous iterate and the targets (WᵀD); `gram` is WᵀW (k × k, symmetric),
+/// `inverse_diagonal` its 1/(WᵀW)ⱼⱼ (0 for a diagonal left alone); `scratch`
+/// holds 3·k·SYNERGY_HALS_TILE floats for the block's last partial tile.
+/// `use_avx2_fma` chooses the AVX2/FMA code (only where synergy_has_avx2_fma()).
+void synergy_hals_update_activations(float *activations, ptrdiff_t activations_stride,
+                                     float *previous, ptrdiff_t previous_stride,
+                                     const float *targets, ptrdiff_t targets_stride,
+                                     const float *gram, const float *inverse_diagonal,
+                                     ptrdiff_t rank, ptrdiff_t width, int sweeps,
+                                     float floor, float step, float *scratch, int use_avx2_fma);
+
+#endif
