@@ -21,6 +21,22 @@ extension Matrix {
     }
 }
 
+/// Deterministic pseudo-random numbers (SplitMix64) for test data, so a
+/// failure repeats and the data do not depend on the library's generator.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A Float in [0, 1) from the top 24 bits.
+    mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
+}
+
 /// The numbers of a CSV file with a header row, leaving out its first (label) column.
 func numericRows(_ url: URL) throws -> [[Double]] {
     try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst().map { line in

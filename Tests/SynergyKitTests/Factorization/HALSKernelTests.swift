@@ -18,7 +18,7 @@ final class HALSKernelTests: XCTestCase {
     /// with some rows pushed below the floor.
     private func problem(rank k: Int, width: Int, sweeps: Int, step: Float, zeroDiagonal: Int? = nil,
                          seed: UInt64) -> Problem {
-        var generator = SplitMix(seed)
+        var generator = SplitMix(state: seed)
         let stride = width + 5
         let a = (0..<(k * k)).map { _ in generator.unit() }
         var gram = [Float](repeating: 0, count: k * k)
@@ -133,18 +133,4 @@ final class HALSKernelTests: XCTestCase {
             }
         }
     }
-}
-
-/// SplitMix64, for test data that does not depend on the library's generator.
-private struct SplitMix {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
 }

@@ -31,18 +31,6 @@ final class DecimalNumberTests: XCTestCase {
                       file: file, line: line)
     }
 
-    /// Deterministic pseudo-random numbers (SplitMix64), so a failure repeats.
-    private struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Doubles as exports print them: shortest round trip, %.17g, %e, and 1 to 16 digits.
     func testPrintedDoublesReadBackAsStrtodReadsThem() {
         var random = SplitMix(state: 1)

@@ -15,7 +15,7 @@ final class TextRowPiecesTests: XCTestCase {
     private func read(_ bytes: Data, name: String, pieces: Int) -> String {
         LabTextScanner.$rowPieces.withValue(pieces) {
             do {
-                let format = try RecordingFormat.detect(bytes, path: name)
+                let format = RecordingFormat.detect(bytes, path: name)
                 let recording = try LabRecording.parse(bytes, path: name, format: format,
                                                        sampleRate: format == .csv ? 1000 : nil)
                 return "\(recording)"
