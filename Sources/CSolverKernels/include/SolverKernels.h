@@ -1,7 +1,8 @@
 // Hand-vectorised kernels of the factorisation solvers, in C so that the
 // AVX2/FMA version can be compiled beside the baseline one and chosen at run
 // time (Swift's baseline code generation for x86-64 is SSE2).
-// Only Sources/SynergyKit/Factorization/HALSWorkspace.swift calls them.
+// In the library only Sources/SynergyKit/Factorization/HALSWorkspace.swift calls
+// them; HALSKernelTests checks them against the update written out plainly.
 #ifndef SYNERGY_SOLVER_KERNELS_H
 #define SYNERGY_SOLVER_KERNELS_H
 
