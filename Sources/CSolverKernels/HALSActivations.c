@@ -25,6 +25,15 @@ typedef int Mask __attribute__((vector_size(32)));
 #define AT_LEAST(v, floors) \
     ((Vector)((((Mask)((v) < (floors))) & (Mask)(floors)) | (~((Mask)((v) < (floors))) & (Mask)(v))))
 
+/// Asks for row r of C and of its previous iterate in the tile after next (two cache lines each).
+#define PREFETCH_ROW(r)                                                   \
+    do {                                                                  \
+        __builtin_prefetch(c + (r) * cs + PREFETCH_AHEAD, 1);             \
+        __builtin_prefetch(c + (r) * cs + PREFETCH_AHEAD + 16, 1);        \
+        __builtin_prefetch(previous + (r) * ps + PREFETCH_AHEAD, 1);      \
+        __builtin_prefetch(previous + (r) * ps + PREFETCH_AHEAD + 16, 1); \
+    } while (0)
+
 /// Row j's step over the tile's 4 vectors, from sums[v] = Σₗ Gₗⱼ Cₗ:
 /// Cⱼ ← max(ε, Cⱼ + (Tⱼ − sums)·inverseⱼ); `steps` receives the change.
 #define UPDATE_ROW(j, sums, steps)                                                      \
@@ -58,12 +67,8 @@ static inline __attribute__((always_inline)) void update_tile(
                 // C and its previous iterate come from memory, k rows far apart (more
                 // streams than the hardware prefetcher follows): ask for these two
                 // rows of the tile after next, spread over the rows' work.
-                for (ptrdiff_t r = j; r < j + 2; r++) {
-                    __builtin_prefetch(c + r * cs + PREFETCH_AHEAD, 1);
-                    __builtin_prefetch(c + r * cs + PREFETCH_AHEAD + 16, 1);
-                    __builtin_prefetch(previous + r * ps + PREFETCH_AHEAD, 1);
-                    __builtin_prefetch(previous + r * ps + PREFETCH_AHEAD + 16, 1);
-                }
+                PREFETCH_ROW(j);
+                PREFETCH_ROW(j + 1);
             }
             const float *g0 = gram + j * k, *g1 = g0 + k;
             Vector a0 = SPLAT(0.0f), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
@@ -89,12 +94,7 @@ static inline __attribute__((always_inline)) void update_tile(
             UPDATE_ROW(j + 1, next, steps);
         }
         if (j < k) {
-            if (sweep == 0) {
-                __builtin_prefetch(c + j * cs + PREFETCH_AHEAD, 1);
-                __builtin_prefetch(c + j * cs + PREFETCH_AHEAD + 16, 1);
-                __builtin_prefetch(previous + j * ps + PREFETCH_AHEAD, 1);
-                __builtin_prefetch(previous + j * ps + PREFETCH_AHEAD + 16, 1);
-            }
+            if (sweep == 0) PREFETCH_ROW(j);
             const float *g0 = gram + j * k;
             Vector a0 = SPLAT(0.0f), a1 = a0, a2 = a0, a3 = a0;
             for (ptrdiff_t l = 0; l < k; l++) {

@@ -44,7 +44,7 @@ final class HALSWorkspace: ReplicateSolver {
     private let singleActivations: UnsafeMutablePointer<Float>         // Cᵀ, n × Rk
     private let previousActivations: UnsafeMutablePointer<Float>       // Cₜ₋₁ (then Cₜ), n × Rk
     private let singleTargets: UnsafeMutablePointer<Float>             // (WᵀD)ᵀ of a block, block width × Rk
-    private let inverseDiagonals: UnsafeMutablePointer<Float>          // 1/(WᵀW)ⱼⱼ of one slot, k
+    private let inverseDiagonals: UnsafeMutablePointer<Float>          // 1/(WᵀW)ⱼⱼ per slot, k each
     private let tileScratch: UnsafeMutablePointer<Float>               // a block's last partial tile (C, C₀, targets)
     private let singleData: UnsafeMutablePointer<Float>                // D·σ, m × n
     private let singleDataTransposed: UnsafeMutablePointer<Float>      // Dᵀ·σ, n × m
@@ -66,7 +66,7 @@ final class HALSWorkspace: ReplicateSolver {
         singleActivations = .allocateZeroed(stacked * n)
         previousActivations = .allocateZeroed(stacked * n)
         singleTargets = .allocateZeroed(blocks.width * stacked)
-        inverseDiagonals = .allocateZeroed(k)
+        inverseDiagonals = .allocateZeroed(stacked)
         tileScratch = .allocateZeroed(3 * k * Int(SYNERGY_HALS_TILE))
         singleData = .allocateZeroed(m * n)
         singleDataTransposed = .allocateZeroed(m * n)
@@ -123,6 +123,11 @@ final class HALSWorkspace: ReplicateSolver {
         let floor = Float(self.floor)
         for index in 0..<(m * rows) { singleWeights[index] = Float(shared.weights[index]) }
         for index in 0..<(rows * k) { singleWeightGram[index] = Float(shared.weightGram[index]) }
+        // A zero or underflowed diagonal (an all-zero W column, as a start may have) leaves its row of C as it is.
+        for r in 0..<rows {
+            let diagonal = singleWeightGram[(r / k) * k * k + (r % k) * (k + 1)]
+            inverseDiagonals[r] = diagonal >= .leastNormalMagnitude ? 1 / diagonal : 0
+        }
         let weightsSingle = SingleMatrixView(start: singleWeights, rows: m, columns: rows, leadingDimension: m)
         let cross = SingleMatrixView(start: blockCross, rows: m, columns: rows, leadingDimension: m)
         let gram = SingleMatrixView(start: blockGram, rows: k, columns: k, leadingDimension: k)
@@ -179,18 +184,13 @@ final class HALSWorkspace: ReplicateSolver {
     /// C depends only on its own column of WᵀD, so the C kernel
     /// (`synergy_hals_update_activations`) takes 32 samples at a time and does
     /// all of it while they stay in L1, in AVX2 with fused multiply–adds where
-    /// the processor has them. A zero or underflowed diagonal (an all-zero W
-    /// column, as a start may have) leaves its row as it is.
+    /// the processor has them; `iterate` has taken 1/(WᵀW)ⱼⱼ for every slot.
     private func updateActivations(slot s: Int, start: Int, width: Int, targets: SingleMatrixView, floor: Float) {
         let (n, k) = (input.samples, rank)
-        let gram = singleWeightGram + s * k * k
-        for j in 0..<k {
-            let diagonal = gram[j + j * k]
-            inverseDiagonals[j] = diagonal >= .leastNormalMagnitude ? 1 / diagonal : 0
-        }
         synergy_hals_update_activations(
             singleActivations + start + s * k * n, n, previousActivations + start + s * k * n, n,
-            targets.start + s * k * targets.leadingDimension, targets.leadingDimension, gram, inverseDiagonals,
+            targets.start + s * k * targets.leadingDimension, targets.leadingDimension, singleWeightGram + s * k * k,
+            inverseDiagonals + s * k,
             k, width, Int32(sweeps), floor, Float(extrapolations[s].step), tileScratch, Self.kernelUsesAVX2FMA ? 1 : 0)
     }
 
