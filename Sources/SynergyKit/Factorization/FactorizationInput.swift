@@ -1,6 +1,7 @@
+import Synchronization
+
 /// The matrix D (muscles × samples) to factorise, with the sums every fit
-/// needs and its transpose, all immutable, so the solvers read one input
-/// concurrently.
+/// needs, all immutable, so the solvers read one input concurrently.
 public final class FactorizationInput: Sendable {
     /// m, the rows of D.
     public let muscles: Int
@@ -8,8 +9,6 @@ public final class FactorizationInput: Sendable {
     public let samples: Int
     /// D as the solvers see it (after `replaceNonPositive`, if the settings ask).
     public let data: Matrix
-    /// Dᵀ (samples × muscles), kept so that products with Dᵀ need no transposition.
-    let transposedData: Matrix
     /// ‖D‖² = Σᵢⱼ Dᵢⱼ².
     public let sumOfSquares: Double
     /// SST, the denominator of R², centred as the settings say.
@@ -26,6 +25,20 @@ public final class FactorizationInput: Sendable {
         maximum > 0 ? Double(sign: .plus, exponent: -maximum.exponent, significand: 1) : 1
     }
 
+    /// D·σ and Dᵀ·σ in single precision, made on first use and shared by every
+    /// batch of a sweep (HALS reads them).
+    private let singleScaled = Mutex<SingleScaledData?>(nil)
+
+    /// D·σ (m × n) and Dᵀ·σ (n × m) in single precision, σ = `unitScale`.
+    var singleScaledData: SingleScaledData {
+        singleScaled.withLock { stored in
+            if let stored { return stored }
+            let made = SingleScaledData(data, scale: unitScale)
+            stored = made
+            return made
+        }
+    }
+
     /// Prepares `data` (muscles × samples, non-negative and finite) for `settings`.
     public init(_ data: Matrix, settings: FactorizationSettings) {
         var values = data
@@ -35,12 +48,37 @@ public final class FactorizationInput: Sendable {
             }
         }
         self.data = values
-        transposedData = values.transposed
         muscles = values.rows
         samples = values.columns
         minimum = values.elements.min() ?? 0
         maximum = values.elements.max() ?? 0
         sumOfSquares = values.elements.reduce(0) { $0 + $1 * $1 }
         centredSumOfSquares = FitQuality.totalSumOfSquares(values, centring: settings.r2Centring)
+    }
+}
+
+/// D·σ and Dᵀ·σ in single precision, column-major, written once and then only read.
+final class SingleScaledData: @unchecked Sendable {
+    /// D·σ, m × n.
+    let data: UnsafeMutablePointer<Float>
+    /// Dᵀ·σ, n × m.
+    let transposed: UnsafeMutablePointer<Float>
+
+    init(_ d: Matrix, scale: Double) {
+        let (m, n) = (d.rows, d.columns)
+        data = .allocate(capacity: m * n)
+        transposed = .allocate(capacity: m * n)
+        for t in 0..<n {
+            for i in 0..<m {
+                let value = Float(d.elements[i + t * m] * scale)
+                data[i + t * m] = value
+                transposed[t + i * n] = value
+            }
+        }
+    }
+
+    deinit {
+        data.deallocate()
+        transposed.deallocate()
     }
 }

@@ -7,19 +7,47 @@ public struct FitQuality: Codable, Sendable, Equatable {
 
     /// Computed from the explicit residual D − W·C.
     public init(data: Matrix, weights: Matrix, activations: Matrix) {
-        let reconstruction = weights * activations
+        self.init(data: data, weights: weights, activations: StoredActivations(activations))
+    }
+
+    /// Computed from the explicit residual D − W·C, C as a fit keeps it.
+    init(data: Matrix, weights: Matrix, activations: StoredActivations) {
         var residual = Array(repeating: 0.0, count: data.rows)
         var total = Array(repeating: 0.0, count: data.rows)
-        for j in 0..<data.columns {
-            for i in 0..<data.rows {
-                let value = data[i, j]
-                let error = value - reconstruction[i, j]
-                residual[i] += error * error
-                total[i] += value * value
+        Self.reconstruct(weights: weights, activations: activations) { first, count, fitted in
+            for c in 0..<count {
+                for i in 0..<data.rows {
+                    let value = data[i, first + c]
+                    let error = value - fitted[i + c * data.rows]
+                    residual[i] += error * error
+                    total[i] += value * value
+                }
             }
         }
         vaf = 1 - residual.reduce(0, +) / total.reduce(0, +)
         muscleVAF = zip(residual, total).map { $1 > 0 ? 1 - $0 / $1 : 1 }
+    }
+
+    /// W·C a block of 4 096 columns at a time, in column order:
+    /// `body(first column, columns, W·C of the block, m × columns)`. The
+    /// elements are those of the whole product; the blocks keep the memory
+    /// small (two blocks, not C in double and W·C whole).
+    static func reconstruct(weights: Matrix, activations: StoredActivations,
+                            _ body: (Int, Int, UnsafePointer<Double>) -> Void) {
+        let (m, k, n, width) = (weights.rows, weights.columns, activations.columns, 4096)
+        precondition(activations.rows == k)
+        let block = UnsafeMutablePointer<Double>.allocate(capacity: max(1, k * min(width, n)))
+        let fitted = UnsafeMutablePointer<Double>.allocate(capacity: max(1, m * min(width, n)))
+        defer { block.deallocate(); fitted.deallocate() }
+        weights.withView { w in
+            for first in stride(from: 0, to: n, by: width) {
+                let count = min(width, n - first)
+                activations.copyColumns(first..<(first + count), into: block)
+                BLAS.multiply(w, MatrixView(start: block, rows: k, columns: count, leadingDimension: max(k, 1)),
+                              into: MatrixView(start: fitted, rows: m, columns: count, leadingDimension: max(m, 1)))
+                body(first, count, fitted)
+            }
+        }
     }
 
     /// SST = Σᵢⱼ (Dᵢⱼ − μ)², with μ each muscle's mean or the grand mean.

@@ -25,15 +25,124 @@ public struct ReplicateSummary: Codable, Sendable, Equatable {
 
 /// One replicate's factorisation D ≈ W·C: W (muscles × rank) with unit-norm
 /// columns, C (rank × samples) scaled to keep W·C unchanged.
+///
+/// A fit keeps C at its solver's precision (`StoredActivations`): a sweep
+/// holds every rank's best C, and in single precision that is half the memory.
 public struct Factorization: Sendable, Equatable {
     /// W, muscles × rank, unit-norm columns.
     public var weights: Matrix
-    /// C, rank × samples.
-    public var activations: Matrix
+    /// C, rank × samples (computed from the stored values on each read).
+    public var activations: Matrix {
+        get { storedActivations.matrix }
+        set { storedActivations = StoredActivations(newValue) }
+    }
     /// How the replicate ended.
     public var summary: ReplicateSummary
     /// R² after each iteration, when the run was asked to keep it.
     public var r2History: [Double]?
+    /// C as kept.
+    var storedActivations: StoredActivations
+
+    public init(weights: Matrix, activations: Matrix, summary: ReplicateSummary, r2History: [Double]?) {
+        self.init(weights: weights, storedActivations: StoredActivations(activations), summary: summary,
+                  r2History: r2History)
+    }
+
+    init(weights: Matrix, storedActivations: StoredActivations, summary: ReplicateSummary, r2History: [Double]?) {
+        self.weights = weights
+        self.storedActivations = storedActivations
+        self.summary = summary
+        self.r2History = r2History
+    }
+
+    /// Whether every element of C is finite, without building C.
+    public var activationsAreFinite: Bool { storedActivations.allFinite }
+
+    public static func == (a: Factorization, b: Factorization) -> Bool {
+        a.weights == b.weights && a.summary == b.summary && a.r2History == b.r2History && a.activations == b.activations
+    }
+}
+
+/// C (rank × samples) as a solver leaves it: Cⱼₜ = (xⱼₜ · aⱼ) / σ, with x the
+/// solver's value at its own precision, aⱼ the norm of W's column j before it
+/// was scaled to one (0 for a zero column, whose row of C is zero) and σ the
+/// power of two the solver scaled the problem by. Kept in single precision
+/// when the solver works in it, `matrix` gives back exactly the doubles that
+/// computing C directly would.
+struct StoredActivations: Sendable {
+    let rows: Int
+    let columns: Int
+    private enum Values: Sendable {
+        case single([Float])        // x, row-major
+        case double([Double])       // x, row-major
+        case matrix(Matrix)         // C itself
+    }
+    private let values: Values
+    private let rowFactors: [Double]
+    private let divisor: Double
+
+    /// C itself, kept in double.
+    init(_ activations: Matrix) {
+        (rows, columns) = (activations.rows, activations.columns)
+        values = .matrix(activations)
+        rowFactors = []
+        divisor = 1
+    }
+
+    /// C from row-major solver values x (`rows × columns`), the row factors aⱼ and σ.
+    init(rows: Int, columns: Int, single: [Float]? = nil, double: [Double]? = nil, rowFactors: [Double],
+         divisor: Double) {
+        precondition((single == nil) != (double == nil) && rowFactors.count == rows
+                     && (single?.count ?? double!.count) == rows * columns)
+        (self.rows, self.columns) = (rows, columns)
+        values = single.map { .single($0) } ?? .double(double!)
+        self.rowFactors = rowFactors
+        self.divisor = divisor
+    }
+
+    /// C as a matrix of doubles.
+    var matrix: Matrix {
+        var c = Matrix(rows: rows, columns: columns)
+        c.elements.withUnsafeMutableBufferPointer { copyColumns(0..<columns, into: $0.baseAddress!) }
+        return c
+    }
+
+    /// Columns `range` of C into `out`, column-major, `rows` apart.
+    func copyColumns(_ range: Range<Int>, into out: UnsafeMutablePointer<Double>) {
+        switch values {
+        case .matrix(let c):
+            c.elements.withUnsafeBufferPointer { out.update(from: $0.baseAddress! + range.lowerBound * rows,
+                                                            count: rows * range.count) }
+        case .single(let x): x.withUnsafeBufferPointer { x in fill(range, out) { Double(x[$0]) } }
+        case .double(let x): x.withUnsafeBufferPointer { x in fill(range, out) { x[$0] } }
+        }
+    }
+
+    /// Whether every element of C is finite.
+    var allFinite: Bool {
+        switch values {
+        case .matrix(let c): return c.elements.allSatisfy(\.isFinite)
+        case .single(let x): return allFinite { Double(x[$0]) }
+        case .double(let x): return allFinite { x[$0] }
+        }
+    }
+
+    private func element(_ j: Int, _ t: Int, _ x: (Int) -> Double) -> Double {
+        rowFactors[j] > 0 ? x(t + j * columns) * rowFactors[j] / divisor : 0
+    }
+
+    private func fill(_ range: Range<Int>, _ out: UnsafeMutablePointer<Double>, _ x: (Int) -> Double) {
+        for j in 0..<rows {
+            for t in range { out[j + (t - range.lowerBound) * rows] = element(j, t, x) }
+        }
+    }
+
+    private func allFinite(_ x: (Int) -> Double) -> Bool {
+        for j in 0..<rows {
+            for t in 0..<columns where !element(j, t, x).isFinite { return false }
+        }
+        return true
+    }
 }
 
 /// All replicates of one rank, and the one kept: the highest R²

@@ -26,14 +26,14 @@ final class HALSWorkspace: ReplicateSolver {
     /// HALS tracks R² from single-precision products (to about 1e-6); the R²
     /// it reports is that of the returned pair, from the explicit residual.
     static let tracksApproximateR2 = true
+    static let activationsAreSingle = true
 
     private let input: FactorizationInput
     private let rank: Int
     private let shared: SharedWorkspace
     /// ε = 10⁻¹⁶ · max D·σ, the floor on every element of W and C.
     private let floor: Double
-    /// HALS blocks are 4 times longer than MU's, since each row it updates costs
-    /// one GEMV call per block.
+    /// Blocks of 81 920 elements of the stacked C (MU's: 20 480 or 40 960).
     private let blocks: SampleBlocks
     /// The extrapolation of each slot.
     private var extrapolations: [Extrapolation]
@@ -43,20 +43,29 @@ final class HALSWorkspace: ReplicateSolver {
     // In single precision (see `iterate`):
     private let singleActivations: UnsafeMutablePointer<Float>         // Cᵀ, n × Rk
     private let previousActivations: UnsafeMutablePointer<Float>       // Cₜ₋₁ (then Cₜ), n × Rk
+    // Per worker:
     private let singleTargets: UnsafeMutablePointer<Float>             // (WᵀD)ᵀ of a block, block width × Rk
-    private let inverseDiagonals: UnsafeMutablePointer<Float>          // 1/(WᵀW)ⱼⱼ per slot, k each
     private let tileScratch: UnsafeMutablePointer<Float>               // a block's last partial tile (C, C₀, targets)
-    private let singleData: UnsafeMutablePointer<Float>                // D·σ, m × n
-    private let singleDataTransposed: UnsafeMutablePointer<Float>      // Dᵀ·σ, n × m
+    // Per block of a round (see `iterate`):
+    private let blockCross: UnsafeMutablePointer<Float>                // DCᵀ of a block, m × Rk
+    private let blockGram: UnsafeMutablePointer<Float>                 // CCᵀ of a block, k × k per slot
+    private let inverseDiagonals: UnsafeMutablePointer<Float>          // 1/(WᵀW)ⱼⱼ per slot, k each
+    private let singleData: SingleScaledData                           // D·σ (m × n) and Dᵀ·σ, shared
     private let singleWeights: UnsafeMutablePointer<Float>             // W, m × Rk
     private let singleWeightGram: UnsafeMutablePointer<Float>          // WᵀW per slot, k × k each
-    private let blockCross: UnsafeMutablePointer<Float>                // DCᵀ of a block, m × Rk
-    private let blockGram: UnsafeMutablePointer<Float>                 // CCᵀ of a block for one slot, k × k
+    private let capacity: Int
+    /// Threads sharing an iteration's blocks.
+    private let workers: Int
+    /// Blocks per round: each worker takes 32 consecutive ones (one block with one worker).
+    private let blocksPerRound: Int
 
-    init(input: FactorizationInput, rank: Int, capacity: Int, shared: SharedWorkspace) {
+    init(input: FactorizationInput, rank: Int, capacity: Int, workers: Int, shared: SharedWorkspace) {
         self.input = input
         self.rank = rank
         self.shared = shared
+        self.capacity = capacity
+        self.workers = max(1, workers)
+        blocksPerRound = self.workers == 1 ? 1 : 32 * self.workers
         scale = input.unitScale
         floor = 1e-16 * input.maximum * scale
         let (m, n, k, stacked) = (input.muscles, input.samples, rank, capacity * rank)
@@ -65,25 +74,20 @@ final class HALSWorkspace: ReplicateSolver {
         previousWeights = .allocateZeroed(m * stacked)
         singleActivations = .allocateZeroed(stacked * n)
         previousActivations = .allocateZeroed(stacked * n)
-        singleTargets = .allocateZeroed(blocks.width * stacked)
+        singleTargets = .allocateZeroed(self.workers * blocks.width * stacked)
+        tileScratch = .allocateZeroed(self.workers * 3 * k * Int(SYNERGY_HALS_TILE))
+        blockCross = .allocateZeroed(blocksPerRound * m * stacked)
+        blockGram = .allocateZeroed(blocksPerRound * capacity * k * k)
         inverseDiagonals = .allocateZeroed(stacked)
-        tileScratch = .allocateZeroed(3 * k * Int(SYNERGY_HALS_TILE))
-        singleData = .allocateZeroed(m * n)
-        singleDataTransposed = .allocateZeroed(m * n)
+        singleData = input.singleScaledData
         singleWeights = .allocateZeroed(m * stacked)
         singleWeightGram = .allocateZeroed(capacity * k * k)
-        blockCross = .allocateZeroed(m * stacked)
-        blockGram = .allocateZeroed(k * k)
-        for index in 0..<(m * n) {
-            singleData[index] = Float(input.data.elements[index] * scale)
-            singleDataTransposed[index] = Float(input.transposedData.elements[index] * scale)
-        }
     }
 
     deinit {
         previousWeights.deallocate()
-        for pointer in [singleActivations, previousActivations, singleTargets, inverseDiagonals, tileScratch, singleData,
-                        singleDataTransposed, singleWeights, singleWeightGram, blockCross, blockGram] {
+        for pointer in [singleActivations, previousActivations, singleTargets, inverseDiagonals, tileScratch,
+                        singleWeights, singleWeightGram, blockCross, blockGram] {
             pointer.deallocate()
         }
     }
@@ -118,9 +122,14 @@ final class HALSWorkspace: ReplicateSolver {
     /// running R² is within about 1e-6 of the exact one (and its change from one
     /// iteration to the next far closer), below the stopping rule's 1e-5; the
     /// R² reported is recomputed exactly (`tracksApproximateR2`).
+    ///
+    /// The blocks go in rounds of `blocksPerRound`, the workers taking 32
+    /// consecutive blocks each; every block leaves its DCᵀ and CCᵀ in its own
+    /// place, summed in block order after the round. A sample's C depends only
+    /// on its own column of WᵀD, so the blocks are independent, and the sums
+    /// are the same for any number of workers.
     func iterate(slots count: Int) {
-        let (m, n, rows, k) = (input.muscles, input.samples, count * rank, rank)
-        let floor = Float(self.floor)
+        let (m, rows, k) = (input.muscles, count * rank, rank)
         for index in 0..<(m * rows) { singleWeights[index] = Float(shared.weights[index]) }
         for index in 0..<(rows * k) { singleWeightGram[index] = Float(shared.weightGram[index]) }
         // A zero or underflowed diagonal (an all-zero W column, as a start may have) leaves its row of C as it is.
@@ -128,31 +137,72 @@ final class HALSWorkspace: ReplicateSolver {
             let diagonal = singleWeightGram[(r / k) * k * k + (r % k) * (k + 1)]
             inverseDiagonals[r] = diagonal >= .leastNormalMagnitude ? 1 / diagonal : 0
         }
-        let weightsSingle = SingleMatrixView(start: singleWeights, rows: m, columns: rows, leadingDimension: m)
-        let cross = SingleMatrixView(start: blockCross, rows: m, columns: rows, leadingDimension: m)
-        let gram = SingleMatrixView(start: blockGram, rows: k, columns: k, leadingDimension: k)
-        blocks.forEach { start, width in
-            // Time-major: (WᵀD)ᵀ = DᵀW and Cᵀ for this block, each row of C a contiguous column.
-            let targets = SingleMatrixView(start: singleTargets, rows: width, columns: rows, leadingDimension: width)
-            BLAS.multiply(SingleMatrixView(start: singleDataTransposed + start, rows: width, columns: m, leadingDimension: n),
-                          weightsSingle, into: targets)
-            let c = SingleMatrixView(start: singleActivations + start, rows: width, columns: rows, leadingDimension: n)
-            for s in 0..<count {
-                updateActivations(slot: s, start: start, width: width, targets: targets, floor: floor)
+        let blockCount = blocks.count
+        for round in stride(from: 0, to: blockCount, by: blocksPerRound) {
+            let inRound = min(blocksPerRound, blockCount - round)
+            if workers == 1 {
+                for p in 0..<inRound { updateBlock(round + p, part: p, worker: 0, slots: count) }
+            } else {
+                // Each worker writes only its own blocks' samples and places.
+                let workspace = UncheckedSendable(self)
+                let share = (inRound + workers - 1) / workers
+                _ = parallelMap(count: workers, workers: workers) { worker in
+                    for p in (worker * share)..<min(inRound, (worker + 1) * share) {
+                        workspace.value.updateBlock(round + p, part: p, worker: worker, slots: count)
+                    }
+                }
             }
-            let first = start == 0
-            BLAS.multiply(SingleMatrixView(start: singleData + start * m, rows: m, columns: width, leadingDimension: m),
-                          c, into: cross)
-            shared.dataTimesActivations.accumulate(blockCross, count: m * rows, first: first)
-            for s in 0..<count {
-                let slot = c.block(row: 0, column: s * k, rows: width, columns: k)
-                BLAS.multiply(slot, slot, into: gram, transposeA: true)
-                (shared.activationGram + s * k * k).accumulate(blockGram, count: k * k, first: first)
+            eachSlot(count) { s in
+                for p in 0..<inRound {
+                    let first = round + p == 0
+                    (shared.dataTimesActivations + s * k * m).accumulate(blockCross + (p * capacity + s) * k * m,
+                                                                         count: k * m, first: first)
+                    (shared.activationGram + s * k * k).accumulate(blockGram + (p * capacity + s) * k * k, count: k * k,
+                                                                   first: first)
+                }
             }
         }
-        for s in 0..<count {
+        eachSlot(count) { s in
             updateWeights(slot: s, floor: self.floor)
             shared.updateWeightGram(s)
+        }
+    }
+
+    /// `body(s)` for slots 0..<count, on the workers when there are several
+    /// (each slot's work touches only its own W, DCᵀ and Gram matrices).
+    private func eachSlot(_ count: Int, _ body: (Int) -> Void) {
+        if workers == 1 || count == 1 {
+            for s in 0..<count { body(s) }
+        } else {
+            withoutActuallyEscaping(body) { body in
+                let work = UncheckedSendable(body)
+                _ = parallelMap(count: count, workers: workers) { work.value($0) }
+            }
+        }
+    }
+
+    /// Block b's work on `worker`'s scratch: WᵀD, the update of C, and its DCᵀ
+    /// and CCᵀ left in the round's place `part`.
+    private func updateBlock(_ b: Int, part: Int, worker: Int, slots count: Int) {
+        let (m, n, rows, k) = (input.muscles, input.samples, count * rank, rank)
+        let (start, width) = blocks.block(b)
+        // Time-major: (WᵀD)ᵀ = DᵀW and Cᵀ for this block, each row of C a contiguous column.
+        let targets = SingleMatrixView(start: singleTargets + worker * blocks.width * capacity * k, rows: width,
+                                       columns: rows, leadingDimension: width)
+        BLAS.multiply(SingleMatrixView(start: singleData.transposed + start, rows: width, columns: m, leadingDimension: n),
+                      SingleMatrixView(start: singleWeights, rows: m, columns: rows, leadingDimension: m), into: targets)
+        let scratch = tileScratch + worker * 3 * k * Int(SYNERGY_HALS_TILE)
+        for s in 0..<count {
+            updateActivations(slot: s, start: start, width: width, targets: targets, scratch: scratch)
+        }
+        let c = SingleMatrixView(start: singleActivations + start, rows: width, columns: rows, leadingDimension: n)
+        BLAS.multiply(SingleMatrixView(start: singleData.data + start * m, rows: m, columns: width, leadingDimension: m),
+                      c, into: SingleMatrixView(start: blockCross + part * m * capacity * k, rows: m, columns: rows,
+                                                leadingDimension: m))
+        for s in 0..<count {
+            let slot = c.block(row: 0, column: s * k, rows: width, columns: k)
+            BLAS.multiply(slot, slot, into: SingleMatrixView(start: blockGram + (part * capacity + s) * k * k, rows: k,
+                                                             columns: k, leadingDimension: k), transposeA: true)
         }
     }
 
@@ -185,13 +235,14 @@ final class HALSWorkspace: ReplicateSolver {
     /// (`synergy_hals_update_activations`) takes 32 samples at a time and does
     /// all of it while they stay in L1, in AVX2 with fused multiply–adds where
     /// the processor has them; `iterate` has taken 1/(WᵀW)ⱼⱼ for every slot.
-    private func updateActivations(slot s: Int, start: Int, width: Int, targets: SingleMatrixView, floor: Float) {
+    private func updateActivations(slot s: Int, start: Int, width: Int, targets: SingleMatrixView,
+                                   scratch: UnsafeMutablePointer<Float>) {
         let (n, k) = (input.samples, rank)
         synergy_hals_update_activations(
             singleActivations + start + s * k * n, n, previousActivations + start + s * k * n, n,
             targets.start + s * k * targets.leadingDimension, targets.leadingDimension, singleWeightGram + s * k * k,
             inverseDiagonals + s * k,
-            k, width, Int32(sweeps), floor, Float(extrapolations[s].step), tileScratch, Self.kernelUsesAVX2FMA ? 1 : 0)
+            k, width, Int32(sweeps), Float(floor), Float(extrapolations[s].step), scratch, Self.kernelUsesAVX2FMA ? 1 : 0)
     }
 
     /// x̂ = max(ε, x + β(x − x₀)) over `count` elements of W, with x₀ ← x:

@@ -19,6 +19,7 @@
 final class MultiplicativeUpdateWorkspace<Scalar: BLASScalar>: ReplicateSolver {
     let scale: Double
     static var tracksApproximateR2: Bool { Scalar.self != Double.self }
+    static var activationsAreSingle: Bool { Scalar.self == Float.self }
 
     private let input: FactorizationInput
     private let rank: Int
@@ -45,7 +46,8 @@ final class MultiplicativeUpdateWorkspace<Scalar: BLASScalar>: ReplicateSolver {
     private let pendingFactors: UnsafeMutablePointer<Scalar>        // Rk
     private var pendingSlots: [Bool]
 
-    init(input: FactorizationInput, rank: Int, capacity: Int, shared: SharedWorkspace) {
+    /// MU runs each iteration on one thread (`workers` is not used): its batches run side by side.
+    init(input: FactorizationInput, rank: Int, capacity: Int, workers: Int, shared: SharedWorkspace) {
         self.input = input
         self.rank = rank
         self.capacity = capacity

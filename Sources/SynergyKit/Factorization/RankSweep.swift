@@ -6,11 +6,18 @@ import Synchronization
 ///
 /// The work is cut into batches of at most `replicatesPerBatch` replicates of
 /// one rank. The cut depends only on the settings, each replicate's start only
-/// on (seed, rank, replicate), and every BLAS call runs on one thread, so the
-/// results are bit-for-bit the same for any number of threads.
+/// on (seed, rank, replicate), every BLAS call runs on one thread, and a batch
+/// whose iterations are shared among threads sums its blocks in block order,
+/// so the results are bit-for-bit the same for any number of threads.
 public enum RankSweep {
     /// Replicates fitted together in one batch (their GEMMs are shared).
     public static let replicatesPerBatch = 10
+
+    /// The most memory, in bytes, that HALS batches running side by side (one
+    /// per thread) may hold in C; larger batches run one at a time, their
+    /// threads sharing each iteration (a long envelope's high ranks: 32 × 60 000
+    /// at rank 32 holds 154 MB per batch of 10).
+    public static let sideBySideMemory = 64_000_000
 
     /// One `RankFit` per entry of `ranks` (each 1 … muscles, distinct), in the order given, on `threads` threads.
     public static func fit(_ input: FactorizationInput, ranks: [Int], settings: FactorizationSettings,
@@ -28,13 +35,20 @@ public enum RankSweep {
         // last batches to start are short ones.
         let cost = batches.map { $0.rank * (input.muscles + $0.rank) * $0.replicates.count }
         let order = batches.indices.sorted { (cost[$0], $1) > (cost[$1], $0) }
+        // A HALS batch whose C and previous C (8·R·k·n bytes) would take more than
+        // `sideBySideMemory` with one such batch per thread runs alone, its
+        // threads sharing each iteration's blocks of samples instead.
+        let runsAlone = batches.map { batch in
+            settings.algorithm == .hals && threads > 1
+                && threads * 8 * batch.replicates.count * batch.rank * input.samples > sideBySideMemory
+        }
         // Each rank's best replicate is kept as its batches finish (only its W and
         // C), under a total order, so the result does not depend on which finishes first.
         let bestSoFar = Mutex([Factorization?](repeating: nil, count: ranks.count))
-        let finished = parallelMap(count: order.count, workers: threads) { position in
-            let batch = batches[order[position]]
+        @Sendable func fit(_ index: Int, workers: Int) -> [ReplicateSummary] {
+            let batch = batches[index]
             let result = input.fitReplicates(rank: batch.rank, settings: settings, seed: seed,
-                                             replicates: batch.replicates)
+                                             replicates: batch.replicates, workers: workers)
             let slot = ranks.firstIndex(of: batch.rank)!
             bestSoFar.withLock { best in
                 if best[slot].map({ result.best.summary.isBetter(than: $0.summary) }) ?? true {
@@ -44,13 +58,16 @@ public enum RankSweep {
             return result.replicates
         }
         var summaries = [[ReplicateSummary]](repeating: [], count: batches.count)
-        for (position, index) in order.enumerated() { summaries[index] = finished[position] }
+        for index in order where runsAlone[index] { summaries[index] = fit(index, workers: threads) }
+        let sideBySide = order.filter { !runsAlone[$0] }
+        let finished = parallelMap(count: sideBySide.count, workers: threads) { fit(sideBySide[$0], workers: 1) }
+        for (position, index) in sideBySide.enumerated() { summaries[index] = finished[position] }
         let best = bestSoFar.withLock { $0 }
         return ranks.enumerated().map { slot, rank in
             let kept = best[slot]!
             return RankFit(rank: rank, best: kept,
                            replicates: zip(batches, summaries).filter { $0.0.rank == rank }.flatMap { $0.1 },
-                           quality: FitQuality(data: input.data, weights: kept.weights, activations: kept.activations))
+                           quality: FitQuality(data: input.data, weights: kept.weights, activations: kept.storedActivations))
         }
     }
 }

@@ -46,8 +46,10 @@ final class ReplicateBatch<Solver: ReplicateSolver> {
         var history: [Double] = []
     }
 
-    /// A batch for `replicates`, each given its first W (m × k) and C (k × n) by `start`.
-    init(input: FactorizationInput, rank: Int, settings: FactorizationSettings, replicates: [Int],
+    /// A batch for `replicates`, each given its first W (m × k) and C (k × n) by
+    /// `start`, its iterations' work over samples shared by `workers` threads
+    /// where the update rule can (the results are the same for any number).
+    init(input: FactorizationInput, rank: Int, settings: FactorizationSettings, replicates: [Int], workers: Int,
          recordHistory: Bool, start: (Int) -> (weights: Matrix, activations: Matrix)) {
         precondition(rank >= 1 && rank <= input.muscles && !replicates.isEmpty)
         self.input = input
@@ -56,7 +58,7 @@ final class ReplicateBatch<Solver: ReplicateSolver> {
         self.recordHistory = recordHistory
         let (m, n, k) = (input.muscles, input.samples, rank)
         shared = SharedWorkspace(muscles: m, rank: k, capacity: replicates.count)
-        solver = Solver(input: input, rank: rank, capacity: replicates.count, shared: shared)
+        solver = Solver(input: input, rank: rank, capacity: replicates.count, workers: workers, shared: shared)
         scale = solver.scale
         slots = replicates.map { Slot(replicate: $0, monitor: ConvergenceMonitor(rule: settings.stopping)) }
         for (s, replicate) in replicates.enumerated() {
@@ -124,7 +126,7 @@ final class ReplicateBatch<Solver: ReplicateSolver> {
     private func finish(_ s: Int, iterations: Int, converged: Bool) {
         let slot = slots[s]
         var summary = ReplicateSummary(replicate: slot.replicate, r2: slot.r2, iterations: iterations, converged: converged)
-        var factors: (weights: Matrix, activations: Matrix)?
+        var factors: (weights: Matrix, activations: StoredActivations)?
         if Solver.tracksApproximateR2 {
             factors = self.factors(s)
             summary.r2 = explicitR2(weights: factors!.weights, activations: factors!.activations)
@@ -132,7 +134,8 @@ final class ReplicateBatch<Solver: ReplicateSolver> {
         summaries.append(summary)
         if best.map({ summary.isBetter(than: $0.summary) }) ?? true {
             let (w, c) = factors ?? self.factors(s)
-            best = Factorization(weights: w, activations: c, summary: summary, r2History: recordHistory ? slot.history : nil)
+            best = Factorization(weights: w, storedActivations: c, summary: summary,
+                                 r2History: recordHistory ? slot.history : nil)
         }
 
         let last = slots.count - 1
@@ -145,29 +148,48 @@ final class ReplicateBatch<Solver: ReplicateSolver> {
     }
 
     /// Slot s's W with unit-norm columns and C scaled to keep W·C (and back by
-    /// 1/σ); a zero W column gets a zero C row.
-    private func factors(_ s: Int) -> (weights: Matrix, activations: Matrix) {
+    /// 1/σ), kept at the solver's precision; a zero W column gets a zero C row.
+    private func factors(_ s: Int) -> (weights: Matrix, activations: StoredActivations) {
         let (m, n, k) = (input.muscles, input.samples, rank)
         let weights = shared.weights
         var w = Matrix(rows: m, columns: k)
-        var c = Matrix(rows: k, columns: n)
+        var norms = [Double](repeating: 0, count: k)
         for j in 0..<k {
             var norm = 0.0
             for i in 0..<m { norm += weights[i + (s * k + j) * m] * weights[i + (s * k + j) * m] }
             norm = norm.squareRoot()
             guard norm > 0 else { continue }
+            norms[j] = norm
             for i in 0..<m { w[i, j] = weights[i + (s * k + j) * m] / norm }
-            for t in 0..<n { c[j, t] = solver.activation(row: s * k + j, sample: t) * norm / scale }
         }
+        // The solver's values of C, row-major; in single precision they convert back exactly.
+        func values<Value: BinaryFloatingPoint>(_ type: Value.Type) -> [Value] {
+            [Value](unsafeUninitializedCapacity: k * n) { x, count in
+                for j in 0..<k {
+                    for t in 0..<n {
+                        x[t + j * n] = norms[j] > 0 ? Value(solver.activation(row: s * k + j, sample: t)) : 0
+                    }
+                }
+                count = k * n
+            }
+        }
+        let c = Solver.activationsAreSingle
+            ? StoredActivations(rows: k, columns: n, single: values(Float.self), rowFactors: norms, divisor: scale)
+            : StoredActivations(rows: k, columns: n, double: values(Double.self), rowFactors: norms, divisor: scale)
         return (w, c)
     }
 
     /// R² = 1 − ‖D − W·C‖²/SST from the explicit residual.
-    private func explicitR2(weights: Matrix, activations: Matrix) -> Double {
-        let reconstruction = weights * activations
+    private func explicitR2(weights: Matrix, activations: StoredActivations) -> Double {
+        let m = input.muscles
         var sse = 0.0
-        for (value, fitted) in zip(input.data.elements, reconstruction.elements) {
-            sse += (value - fitted) * (value - fitted)
+        input.data.elements.withUnsafeBufferPointer { data in
+            FitQuality.reconstruct(weights: weights, activations: activations) { first, count, fitted in
+                for index in 0..<(m * count) {
+                    let value = data[first * m + index]
+                    sse += (value - fitted[index]) * (value - fitted[index])
+                }
+            }
         }
         return 1 - sse / input.centredSumOfSquares
     }
@@ -181,31 +203,35 @@ struct ReplicateBatchResult {
 }
 
 extension FactorizationInput {
-    /// Fits `replicates` of rank `rank` as one `ReplicateBatch`, by the update
-    /// rule the settings name, each from its first W (m × k) and C (k × n) given by `start`.
-    func fitReplicates(rank: Int, settings: FactorizationSettings, replicates: [Int], recordHistory: Bool = false,
+    /// Fits `replicates` of rank `rank` as one `ReplicateBatch` on `workers`
+    /// threads, by the update rule the settings name, each from its first W
+    /// (m × k) and C (k × n) given by `start`.
+    func fitReplicates(rank: Int, settings: FactorizationSettings, replicates: [Int], workers: Int = 1,
+                       recordHistory: Bool = false,
                        start: (Int) -> (weights: Matrix, activations: Matrix)) -> ReplicateBatchResult {
         precondition(settings.precisionIsSupported, "HALS works in single precision only")
         return switch (settings.algorithm, settings.precision) {
         case (.multiplicative, .single):
             ReplicateBatch<MultiplicativeUpdateWorkspace<Float>>(input: self, rank: rank, settings: settings,
-                                                                 replicates: replicates, recordHistory: recordHistory,
+                                                                 replicates: replicates, workers: workers,
+                                                                 recordHistory: recordHistory,
                                                                  start: start).run()
         case (.multiplicative, .double):
             ReplicateBatch<MultiplicativeUpdateWorkspace<Double>>(input: self, rank: rank, settings: settings,
-                                                                  replicates: replicates, recordHistory: recordHistory,
+                                                                  replicates: replicates, workers: workers,
+                                                                 recordHistory: recordHistory,
                                                                   start: start).run()
         case (.hals, _):
             ReplicateBatch<HALSWorkspace>(input: self, rank: rank, settings: settings, replicates: replicates,
-                                          recordHistory: recordHistory, start: start).run()
+                                          workers: workers, recordHistory: recordHistory, start: start).run()
         }
     }
 
-    /// Fits `replicates` of rank `rank` as one batch, from starts drawn as the
-    /// settings say, from (seed, rank, replicate).
+    /// Fits `replicates` of rank `rank` as one batch on `workers` threads, from
+    /// starts drawn as the settings say, from (seed, rank, replicate).
     func fitReplicates(rank: Int, settings: FactorizationSettings, seed: UInt64,
-                       replicates: Range<Int>) -> ReplicateBatchResult {
-        fitReplicates(rank: rank, settings: settings, replicates: Array(replicates)) { replicate in
+                       replicates: Range<Int>, workers: Int = 1) -> ReplicateBatchResult {
+        fitReplicates(rank: rank, settings: settings, replicates: Array(replicates), workers: workers) { replicate in
             var generator = SeededGenerator(seed: seed, rank: rank, replicate: replicate)
             let (low, high): (Double, Double)
             switch settings.initialisation {

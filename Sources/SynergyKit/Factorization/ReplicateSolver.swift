@@ -8,8 +8,9 @@
 /// the batch moves its last active slot into the place of one that stops.
 /// A workspace is allocated once, at its largest; iterations allocate nothing.
 protocol ReplicateSolver: AnyObject {
-    /// Allocates the buffers of `capacity` replicates of rank `rank`.
-    init(input: FactorizationInput, rank: Int, capacity: Int, shared: SharedWorkspace)
+    /// Allocates the buffers of `capacity` replicates of rank `rank`; `workers`
+    /// threads share each iteration's work over samples where the rule can.
+    init(input: FactorizationInput, rank: Int, capacity: Int, workers: Int, shared: SharedWorkspace)
 
     /// σ, the power of two the problem is solved at: D·σ, W·σ, C·σ (1 for none).
     var scale: Double { get }
@@ -36,6 +37,10 @@ protocol ReplicateSolver: AnyObject {
 
     /// C's element (stacked row r, sample t), scaled by σ.
     func activation(row r: Int, sample t: Int) -> Double
+
+    /// Whether C's elements are single-precision values (`activation(row:sample:)`
+    /// converts them exactly), so that a fit can keep them as such.
+    static var activationsAreSingle: Bool { get }
 
     /// Moves slot `last`'s own state into slot s (the batch moves W and WᵀW).
     func moveSlot(_ last: Int, to s: Int)
@@ -104,6 +109,12 @@ struct SampleBlocks {
         self.samples = samples
         width = max(32, (elements / stackedRows) / 16 * 16)
     }
+
+    /// The number of blocks.
+    var count: Int { (samples + width - 1) / width }
+
+    /// Block b's first sample and width.
+    func block(_ b: Int) -> (start: Int, width: Int) { (b * width, min(width, samples - b * width)) }
 
     /// Calls `body(start, width)` for consecutive blocks covering 0..<samples.
     func forEach(_ body: (Int, Int) -> Void) {

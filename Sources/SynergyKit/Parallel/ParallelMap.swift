@@ -44,3 +44,10 @@ func parallelMap<T: Sendable, E: Error>(count: Int, workers: Int,
     for outcome in outcomes { values.append(try outcome.get()) }
     return values
 }
+
+/// A value handed to `parallelMap`'s workers that Swift cannot prove safe to
+/// share: a workspace whose items each touch only their own part of its memory.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -111,7 +111,7 @@ public struct SynergyAnalysis: Sendable {
         for fit in fits {
             let finite = fit.replicates.allSatisfy { $0.r2.isFinite } && fit.quality.vaf.isFinite
                 && fit.quality.muscleVAF.allSatisfy(\.isFinite) && fit.best.weights.elements.allSatisfy(\.isFinite)
-                && fit.best.activations.elements.allSatisfy(\.isFinite)
+                && fit.best.activationsAreFinite
             guard finite else {
                 throw InputError(file: envelope.path, .fitNotFinite(rank: fit.rank, algorithm: `protocol`.factorization.algorithm,
                                                                     minimum: input.minimum, maximum: input.maximum))
