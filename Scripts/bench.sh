@@ -28,12 +28,12 @@
 #   large-cheung2020, large-santuz           32 x 60 000: our two solvers
 #         only, full sweeps, peak memory against the stated bound (the peers'
 #         full sweeps would take hours here: they are timed on large-fixed)
-# Duration on 2 cores, measured 2026-12-05 (third run) per case, every
-# method included: synthetic-cheung2020 4.1 min, synthetic-santuz 0.6,
-# lowrank-cheung2020 23.0 (scikit-learn cd alone 13), lowrank-santuz 1.3,
-# real-santuz 1.5 (R already installed), real-cheung2020 0.7, large-fixed 4.0,
-# large-cheung2020 13.0 (HALS 2.0, MU 10.9), large-santuz 2.2 (HALS 0.3,
-# MU 1.9). The whole suite: 50 minutes, plus the build.
+# Duration on 2 cores, measured 2026-12-05 (fourth run) per case, every
+# method included: synthetic-cheung2020 3.6 min, synthetic-santuz 0.5,
+# lowrank-cheung2020 20.7 (scikit-learn cd alone 13), lowrank-santuz 1.2,
+# real-santuz 1.4 (R already installed), real-cheung2020 0.8, large-fixed 4.1,
+# large-cheung2020 12.8 (HALS 2.3, MU 10.4), large-santuz 2.1 (HALS 0.4,
+# MU 1.7). The whole suite: 47 minutes, plus the build.
 # --quick takes 2.5 minutes.
 #
 # Usage: Scripts/bench.sh [--case NAME]... [--quick] [--table FILE] [--manual] [--skip-ours]
