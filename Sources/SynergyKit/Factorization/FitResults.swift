@@ -89,15 +89,21 @@ struct StoredActivations: Sendable {
         divisor = 1
     }
 
-    /// C from row-major solver values x (`rows × columns`), the row factors aⱼ and σ.
-    init(rows: Int, columns: Int, single: [Float]? = nil, double: [Double]? = nil, rowFactors: [Double],
-         divisor: Double) {
-        precondition((single == nil) != (double == nil) && rowFactors.count == rows
-                     && (single?.count ?? double!.count) == rows * columns)
-        (self.rows, self.columns) = (rows, columns)
-        values = single.map { .single($0) } ?? .double(double!)
-        self.rowFactors = rowFactors
-        self.divisor = divisor
+    /// C from row-major single-precision solver values x (`rows × columns`), the row factors aⱼ and σ.
+    init(rows: Int, columns: Int, single x: [Float], rowFactors: [Double], divisor: Double) {
+        precondition(x.count == rows * columns)
+        self.init(rows: rows, columns: columns, values: .single(x), rowFactors: rowFactors, divisor: divisor)
+    }
+
+    /// C from row-major double-precision solver values x, the row factors aⱼ and σ.
+    init(rows: Int, columns: Int, double x: [Double], rowFactors: [Double], divisor: Double) {
+        precondition(x.count == rows * columns)
+        self.init(rows: rows, columns: columns, values: .double(x), rowFactors: rowFactors, divisor: divisor)
+    }
+
+    private init(rows: Int, columns: Int, values: Values, rowFactors: [Double], divisor: Double) {
+        precondition(rowFactors.count == rows)
+        (self.rows, self.columns, self.values, self.rowFactors, self.divisor) = (rows, columns, values, rowFactors, divisor)
     }
 
     /// C as a matrix of doubles.

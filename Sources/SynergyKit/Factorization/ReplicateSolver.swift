@@ -118,11 +118,9 @@ struct SampleBlocks {
 
     /// Calls `body(start, width)` for consecutive blocks covering 0..<samples.
     func forEach(_ body: (Int, Int) -> Void) {
-        var start = 0
-        while start < samples {
-            let width = min(self.width, samples - start)
+        for b in 0..<count {
+            let (start, width) = block(b)
             body(start, width)
-            start += width
         }
     }
 }
