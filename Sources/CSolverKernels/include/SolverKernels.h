@@ -2,7 +2,8 @@
 // AVX2/FMA version can be compiled beside the baseline one and chosen at run
 // time (Swift's baseline code generation for x86-64 is SSE2).
 // In the library only Sources/SynergyKit/Factorization/HALSWorkspace.swift calls
-// them; HALSKernelTests checks them against the update written out plainly.
+// them; HALSKernelTests checks them against the update written out plainly,
+// RowProductsTests against products summed in double.
 #ifndef SYNERGY_SOLVER_KERNELS_H
 #define SYNERGY_SOLVER_KERNELS_H
 
@@ -28,5 +29,15 @@ void synergy_hals_update_activations(float *activations, ptrdiff_t activations_s
                                      const float *gram, const float *inverse_diagonal,
                                      ptrdiff_t rank, ptrdiff_t width, int sweeps,
                                      float floor, float step, float *scratch, int use_avx2_fma);
+
+/// P = A·Bᵀ over a block of `width` samples: Pᵢⱼ = Σₜ Aᵢₜ Bⱼₜ, row i of A at
+/// a + i·a_stride and row j of B at b + j·b_stride (samples contiguous), P
+/// column-major (a_rows × b_rows, leading dimension products_stride). When B is
+/// A (the same rows), P = AAᵀ is computed on and above the diagonal and
+/// mirrored, exactly symmetric. Each product is summed in a fixed order (eight
+/// running sums over the samples, then the last width mod 8 samples).
+void synergy_row_products(const float *a, ptrdiff_t a_stride, ptrdiff_t a_rows, const float *b,
+                          ptrdiff_t b_stride, ptrdiff_t b_rows, ptrdiff_t width, float *products,
+                          ptrdiff_t products_stride, int use_avx2_fma);
 
 #endif

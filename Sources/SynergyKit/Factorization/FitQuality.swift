@@ -28,25 +28,67 @@ public struct FitQuality: Codable, Sendable, Equatable {
         muscleVAF = zip(residual, total).map { $1 > 0 ? 1 - $0 / $1 : 1 }
     }
 
+    /// Columns of W·C per block of `reconstruct` and `sumOverBlocks`.
+    private static let blockWidth = 4096
+
     /// W·C a block of 4 096 columns at a time, in column order:
     /// `body(first column, columns, W·C of the block, m × columns)`. The
     /// elements are those of the whole product; the blocks keep the memory
     /// small (two blocks, not C in double and W·C whole).
     static func reconstruct(weights: Matrix, activations: StoredActivations,
                             _ body: (Int, Int, UnsafePointer<Double>) -> Void) {
-        let (m, k, n, width) = (weights.rows, weights.columns, activations.columns, 4096)
-        precondition(activations.rows == k)
-        let block = UnsafeMutablePointer<Double>.allocate(capacity: max(1, k * min(width, n)))
-        let fitted = UnsafeMutablePointer<Double>.allocate(capacity: max(1, m * min(width, n)))
-        defer { block.deallocate(); fitted.deallocate() }
-        weights.withView { w in
-            for first in stride(from: 0, to: n, by: width) {
-                let count = min(width, n - first)
-                activations.copyColumns(first..<(first + count), into: block)
-                BLAS.multiply(w, MatrixView(start: block, rows: k, columns: count, leadingDimension: max(k, 1)),
-                              into: MatrixView(start: fitted, rows: m, columns: count, leadingDimension: max(m, 1)))
-                body(first, count, fitted)
+        let buffers = ReconstructionBuffers(weights: weights, activations: activations)
+        for first in stride(from: 0, to: activations.columns, by: blockWidth) {
+            let count = min(blockWidth, activations.columns - first)
+            body(first, count, buffers.reconstruct(first..<(first + count), weights: weights, activations: activations))
+        }
+    }
+
+    /// Σ over the blocks of `reconstruct` of `value(first column, columns, W·C
+    /// of the block)`, the blocks shared out among `workers` threads and their
+    /// values summed in block order: the same sum for any number of workers.
+    static func sumOverBlocks(weights: Matrix, activations: StoredActivations, workers: Int,
+                              _ value: @Sendable (Int, Int, UnsafePointer<Double>) -> Double) -> Double {
+        let blocks = (activations.columns + blockWidth - 1) / blockWidth
+        let workers = max(1, min(workers, blocks))
+        // Worker w takes blocks w, w + workers, … with its own buffers.
+        let values = parallelMap(count: workers, workers: workers) { worker in
+            let buffers = ReconstructionBuffers(weights: weights, activations: activations)
+            return stride(from: worker, to: blocks, by: workers).map { b in
+                let (first, count) = (b * blockWidth, min(blockWidth, activations.columns - b * blockWidth))
+                return (b, value(first, count, buffers.reconstruct(first..<(first + count), weights: weights,
+                                                                   activations: activations)))
             }
+        }
+        return values.joined().sorted { $0.0 < $1.0 }.reduce(0) { $0 + $1.1 }
+    }
+
+    /// One thread's C and W·C of a block, in double.
+    private final class ReconstructionBuffers {
+        private let block: UnsafeMutablePointer<Double>
+        private let fitted: UnsafeMutablePointer<Double>
+
+        init(weights: Matrix, activations: StoredActivations) {
+            let (m, k, width) = (weights.rows, weights.columns, min(FitQuality.blockWidth, activations.columns))
+            precondition(activations.rows == k)
+            block = .allocate(capacity: max(1, k * width))
+            fitted = .allocate(capacity: max(1, m * width))
+        }
+
+        deinit {
+            block.deallocate()
+            fitted.deallocate()
+        }
+
+        /// W·C over `columns`, m × columns.
+        func reconstruct(_ columns: Range<Int>, weights: Matrix, activations: StoredActivations) -> UnsafePointer<Double> {
+            let (m, k) = (weights.rows, weights.columns)
+            activations.copyColumns(columns, into: block)
+            weights.withView { w in
+                BLAS.multiply(w, MatrixView(start: block, rows: k, columns: columns.count, leadingDimension: max(k, 1)),
+                              into: MatrixView(start: fitted, rows: m, columns: columns.count, leadingDimension: max(m, 1)))
+            }
+            return UnsafePointer(fitted)
         }
     }
 

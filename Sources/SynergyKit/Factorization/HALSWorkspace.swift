@@ -37,6 +37,13 @@ final class HALSWorkspace: ReplicateSolver {
     private let blocks: SampleBlocks
     /// The extrapolation of each slot.
     private var extrapolations: [Extrapolation]
+    /// Slots whose extrapolation of C was dropped (`endIteration`), and slots
+    /// whose C rows are to be multiplied by `pendingFactors` (`rescale`): the next
+    /// iteration does both block by block, just before updating the block, the
+    /// rows first.
+    private var pendingRestarts: [Bool]
+    private var pendingRescales: [Bool]
+    private let pendingFactors: UnsafeMutablePointer<Double>           // per stacked row, 1 where none
 
     // Column-major; slot s holds W columns s·k..<(s+1)·k and Cᵀ columns likewise.
     private let previousWeights: UnsafeMutablePointer<Double>          // Wₜ₋₁, m × Rk
@@ -71,6 +78,10 @@ final class HALSWorkspace: ReplicateSolver {
         let (m, n, k, stacked) = (input.muscles, input.samples, rank, capacity * rank)
         blocks = SampleBlocks(samples: n, stackedRows: stacked, elements: 81_920)
         extrapolations = Array(repeating: Extrapolation(), count: capacity)
+        pendingRestarts = Array(repeating: false, count: capacity)
+        pendingRescales = Array(repeating: false, count: capacity)
+        pendingFactors = .allocate(capacity: stacked)
+        pendingFactors.initialize(repeating: 1, count: stacked)
         previousWeights = .allocateZeroed(m * stacked)
         singleActivations = .allocateZeroed(stacked * n)
         previousActivations = .allocateZeroed(stacked * n)
@@ -86,6 +97,7 @@ final class HALSWorkspace: ReplicateSolver {
 
     deinit {
         previousWeights.deallocate()
+        pendingFactors.deallocate()
         for pointer in [singleActivations, previousActivations, singleTargets, inverseDiagonals, tileScratch,
                         singleWeights, singleWeightGram, blockCross, blockGram] {
             pointer.deallocate()
@@ -152,19 +164,40 @@ final class HALSWorkspace: ReplicateSolver {
                     }
                 }
             }
-            eachSlot(count) { s in
-                for p in 0..<inRound {
-                    let first = round + p == 0
-                    (shared.dataTimesActivations + s * k * m).accumulate(blockCross + (p * capacity + s) * k * m,
-                                                                         count: k * m, first: first)
-                    (shared.activationGram + s * k * k).accumulate(blockGram + (p * capacity + s) * k * k, count: k * k,
-                                                                   first: first)
-                }
-            }
+            sumPlaces(inRound, first: round == 0, slots: count)
         }
+        for s in 0..<count where pendingRescales[s] {
+            (pendingFactors + s * k).update(repeating: 1, count: k)
+            pendingRescales[s] = false
+        }
+        for s in 0..<count { pendingRestarts[s] = false }
         eachSlot(count) { s in
             updateWeights(slot: s, floor: self.floor)
             shared.updateWeightGram(s)
+        }
+    }
+
+    /// Adds the round's places 0..<places, in order, to DCᵀ and CCᵀ (or sets
+    /// them, on an iteration's `first` round). The active slots' places are
+    /// contiguous, so the workers take a slice of the elements each.
+    private func sumPlaces(_ places: Int, first: Bool, slots count: Int) {
+        let (m, k, workers) = (input.muscles, rank, self.workers)
+        let sums = [(shared.dataTimesActivations, blockCross, count * k * m, capacity * k * m),
+                    (shared.activationGram, blockGram, count * k * k, capacity * k * k)]
+        let work = UncheckedSendable(sums)
+        @Sendable func sum(worker: Int) {
+            for (total, place, length, stride) in work.value {
+                let slice = (length + workers - 1) / workers
+                let (low, high) = (min(length, worker * slice), min(length, (worker + 1) * slice))
+                for p in 0..<places {
+                    (total + low).accumulate(place + p * stride + low, count: high - low, first: first && p == 0)
+                }
+            }
+        }
+        if workers == 1 {
+            sum(worker: 0)
+        } else {
+            _ = parallelMap(count: workers, workers: workers) { sum(worker: $0) }
         }
     }
 
@@ -193,16 +226,27 @@ final class HALSWorkspace: ReplicateSolver {
                       SingleMatrixView(start: singleWeights, rows: m, columns: rows, leadingDimension: m), into: targets)
         let scratch = tileScratch + worker * 3 * k * Int(SYNERGY_HALS_TILE)
         for s in 0..<count {
+            if pendingRescales[s] {
+                for r in (s * k)..<((s + 1) * k) {
+                    let (row, previousRow) = (singleActivations + r * n + start, previousActivations + r * n + start)
+                    let (factor, single) = (pendingFactors[r], Float(pendingFactors[r]))
+                    for t in 0..<width { row[t] = Float(Double(row[t]) * factor) }
+                    for t in 0..<width { previousRow[t] *= single }
+                }
+            }
+            if pendingRestarts[s] {
+                for r in (s * k)..<((s + 1) * k) {
+                    (singleActivations + r * n + start).update(from: previousActivations + r * n + start, count: width)
+                }
+            }
             updateActivations(slot: s, start: start, width: width, targets: targets, scratch: scratch)
         }
-        let c = SingleMatrixView(start: singleActivations + start, rows: width, columns: rows, leadingDimension: n)
-        BLAS.multiply(SingleMatrixView(start: singleData.data + start * m, rows: m, columns: width, leadingDimension: m),
-                      c, into: SingleMatrixView(start: blockCross + part * m * capacity * k, rows: m, columns: rows,
-                                                leadingDimension: m))
+        synergy_row_products(singleData.transposed + start, n, m, singleActivations + start, n, rows, width,
+                             blockCross + part * m * capacity * k, m, Self.kernelUsesAVX2FMA ? 1 : 0)
         for s in 0..<count {
-            let slot = c.block(row: 0, column: s * k, rows: width, columns: k)
-            BLAS.multiply(slot, slot, into: SingleMatrixView(start: blockGram + (part * capacity + s) * k * k, rows: k,
-                                                             columns: k, leadingDimension: k), transposeA: true)
+            let slot = singleActivations + start + s * k * n
+            synergy_row_products(slot, n, k, slot, n, k, width, blockGram + (part * capacity + s) * k * k, k,
+                                 Self.kernelUsesAVX2FMA ? 1 : 0)
         }
     }
 
@@ -259,17 +303,17 @@ final class HALSWorkspace: ReplicateSolver {
     }
 
     /// Ends slot s's iteration, whose pair (Wₜ, Ĉₜ) has been scored: if its
-    /// error rose, the extrapolation of C is dropped (restart: C ← Cₜ) and W
-    /// stays Wₜ; otherwise W is extrapolated to Ŵₜ. Then WᵀW is taken of the W
-    /// the next iteration starts from.
+    /// error rose, the extrapolation of C is dropped (restart: C ← Cₜ, taken
+    /// by the next iteration block by block) and W stays Wₜ; otherwise W is
+    /// extrapolated to Ŵₜ. Then WᵀW is taken of the W the next iteration starts from.
     func endIteration(slot s: Int, error: Double) {
-        let (m, n, k) = (input.muscles, input.samples, rank)
+        let (m, k) = (input.muscles, rank)
         let restart = extrapolations[s].record(error: error)
         let w = shared.weights + s * k * m
         let w0 = previousWeights + s * k * m
         if restart {
             w0.update(from: w, count: k * m)
-            (singleActivations + s * k * n).update(from: previousActivations + s * k * n, count: k * n)
+            pendingRestarts[s] = true
         } else {
             extrapolate(w, previous: w0, count: m * k, step: extrapolations[s].step, floor: floor)
         }
@@ -277,23 +321,31 @@ final class HALSWorkspace: ReplicateSolver {
     }
 
     /// Slot s's C rows, and the previous iterate (W's columns and C's rows) too,
-    /// so that the extrapolated step is unchanged.
+    /// so that the extrapolated step is unchanged: W's columns now, the rows of
+    /// C and Cₜ₋₁ by the next iteration (`pendingFactors`), block by block.
     func rescale(slot s: Int, by norms: [Double]) {
-        let (m, n) = (input.muscles, input.samples)
+        let m = input.muscles
+        precondition(!pendingRescales[s] && !pendingRestarts[s])
         for (j, norm) in norms.enumerated() where norm > 0 {
             let r = s * rank + j
-            let (row, previousRow, previousColumn) = (singleActivations + r * n, previousActivations + r * n,
-                                                      previousWeights + r * m)
-            let single = Float(norm)
-            for t in 0..<n { row[t] = Float(Double(row[t]) * norm) }
-            for i in 0..<m { previousColumn[i] /= norm }
-            for t in 0..<n { previousRow[t] *= single }
+            for i in 0..<m { previousWeights[i + r * m] /= norm }
+            pendingFactors[r] = norm
         }
+        pendingRescales[s] = true
     }
 
-    @inline(__always)
-    func activation(row r: Int, sample t: Int) -> Double {
-        Double(singleActivations[t + r * input.samples])
+    /// C's row as the next iteration will take it: multiplied by a pending
+    /// factor, and Cₜ's where a restart is pending.
+    func copyActivations<Value: BinaryFloatingPoint>(row r: Int, into out: UnsafeMutablePointer<Value>) {
+        let n = input.samples
+        let (factor, single) = (pendingFactors[r], Float(pendingFactors[r]))
+        if pendingRestarts[r / rank] {
+            let row = previousActivations + r * n
+            for t in 0..<n { out[t] = Value(row[t] * single) }
+        } else {
+            let row = singleActivations + r * n
+            for t in 0..<n { out[t] = Value(Float(Double(row[t]) * factor)) }
+        }
     }
 
     func moveSlot(_ last: Int, to s: Int) {
@@ -302,5 +354,8 @@ final class HALSWorkspace: ReplicateSolver {
         (previousWeights + s * k * m).update(from: previousWeights + last * k * m, count: k * m)
         (previousActivations + s * k * n).update(from: previousActivations + last * k * n, count: k * n)
         extrapolations[s] = extrapolations[last]
+        pendingRestarts[s] = pendingRestarts[last]
+        pendingRescales[s] = pendingRescales[last]
+        (pendingFactors + s * k).update(from: pendingFactors + last * k, count: k)
     }
 }

@@ -166,10 +166,10 @@ final class MultiplicativeUpdateWorkspace<Scalar: BLASScalar>: ReplicateSolver {
         pendingSlots[s] = true
     }
 
-    /// C's element, with the factors still pending applied as the next iteration would.
-    @inline(__always)
-    func activation(row r: Int, sample t: Int) -> Double {
-        Double(activations[r + t * capacity * rank] * pendingFactors[r])
+    /// C's row, with the factors still pending applied as the next iteration would.
+    func copyActivations<Value: BinaryFloatingPoint>(row r: Int, into out: UnsafeMutablePointer<Value>) {
+        let (ld, factor) = (capacity * rank, pendingFactors[r])
+        for t in 0..<input.samples { out[t] = Value(activations[r + t * ld] * factor) }
     }
 
     func moveSlot(_ last: Int, to s: Int) {

@@ -63,11 +63,13 @@ public enum RankSweep {
         let finished = parallelMap(count: sideBySide.count, workers: threads) { fit(sideBySide[$0], workers: 1) }
         for (position, index) in sideBySide.enumerated() { summaries[index] = finished[position] }
         let best = bestSoFar.withLock { $0 }
+        let quality = parallelMap(count: ranks.count, workers: threads) { slot in
+            FitQuality(data: input.data, weights: best[slot]!.weights, activations: best[slot]!.storedActivations)
+        }
         return ranks.enumerated().map { slot, rank in
-            let kept = best[slot]!
-            return RankFit(rank: rank, best: kept,
-                           replicates: zip(batches, summaries).filter { $0.0.rank == rank }.flatMap { $0.1 },
-                           quality: FitQuality(data: input.data, weights: kept.weights, activations: kept.storedActivations))
+            RankFit(rank: rank, best: best[slot]!,
+                    replicates: zip(batches, summaries).filter { $0.0.rank == rank }.flatMap { $0.1 },
+                    quality: quality[slot])
         }
     }
 }

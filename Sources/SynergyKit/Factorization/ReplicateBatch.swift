@@ -33,6 +33,8 @@ final class ReplicateBatch<Solver: ReplicateSolver> {
     /// W and the products the error is computed from, shared with the solver.
     private let shared: SharedWorkspace
     private let solver: Solver
+    /// Threads sharing the batch's work over samples.
+    private let workers: Int
 
     private var slots: [Slot]
     private var summaries: [ReplicateSummary] = []
@@ -56,6 +58,7 @@ final class ReplicateBatch<Solver: ReplicateSolver> {
         self.rank = rank
         self.settings = settings
         self.recordHistory = recordHistory
+        self.workers = max(1, workers)
         let (m, n, k) = (input.muscles, input.samples, rank)
         shared = SharedWorkspace(muscles: m, rank: k, capacity: replicates.count)
         solver = Solver(input: input, rank: rank, capacity: replicates.count, workers: workers, shared: shared)
@@ -166,8 +169,10 @@ final class ReplicateBatch<Solver: ReplicateSolver> {
         func values<Value: BinaryFloatingPoint>(_ type: Value.Type) -> [Value] {
             [Value](unsafeUninitializedCapacity: k * n) { x, count in
                 for j in 0..<k {
-                    for t in 0..<n {
-                        x[t + j * n] = norms[j] > 0 ? Value(solver.activation(row: s * k + j, sample: t)) : 0
+                    if norms[j] > 0 {
+                        solver.copyActivations(row: s * k + j, into: x.baseAddress! + j * n)
+                    } else {
+                        (x.baseAddress! + j * n).initialize(repeating: 0, count: n)
                     }
                 }
                 count = k * n
@@ -179,16 +184,19 @@ final class ReplicateBatch<Solver: ReplicateSolver> {
         return (w, c)
     }
 
-    /// R² = 1 − ‖D − W·C‖²/SST from the explicit residual.
+    /// R² = 1 − ‖D − W·C‖²/SST from the explicit residual, its blocks shared
+    /// by the batch's workers (summed in block order, so the same for any number).
     private func explicitR2(weights: Matrix, activations: StoredActivations) -> Double {
-        let m = input.muscles
-        var sse = 0.0
-        input.data.elements.withUnsafeBufferPointer { data in
-            FitQuality.reconstruct(weights: weights, activations: activations) { first, count, fitted in
+        let (m, data) = (input.muscles, input.data)
+        let sse = FitQuality.sumOverBlocks(weights: weights, activations: activations, workers: workers) {
+            first, count, fitted in
+            data.elements.withUnsafeBufferPointer { data in
+                var sum = 0.0
                 for index in 0..<(m * count) {
                     let value = data[first * m + index]
-                    sse += (value - fitted[index]) * (value - fitted[index])
+                    sum += (value - fitted[index]) * (value - fitted[index])
                 }
+                return sum
             }
         }
         return 1 - sse / input.centredSumOfSquares

@@ -32,14 +32,15 @@ protocol ReplicateSolver: AnyObject {
     /// Multiplies slot s's C row j by `norms[j]`, whose W column has been
     /// divided by it (W·C unchanged); a zero norm leaves the row as it is. A
     /// solver may defer the multiplication to its next pass over C, provided
-    /// `activation(row:sample:)` reads the multiplied value.
+    /// `copyActivations(row:into:)` reads the multiplied values.
     func rescale(slot s: Int, by norms: [Double])
 
-    /// C's element (stacked row r, sample t), scaled by σ.
-    func activation(row r: Int, sample t: Int) -> Double
+    /// C's stacked row r, scaled by σ, into out[0..<samples], each value
+    /// converted to `Value` (exactly, when `Value` is at least the solver's precision).
+    func copyActivations<Value: BinaryFloatingPoint>(row r: Int, into out: UnsafeMutablePointer<Value>)
 
-    /// Whether C's elements are single-precision values (`activation(row:sample:)`
-    /// converts them exactly), so that a fit can keep them as such.
+    /// Whether C's elements are single-precision values (`copyActivations(row:into:)`
+    /// converts them exactly to Float), so that a fit can keep them as such.
     static var activationsAreSingle: Bool { get }
 
     /// Moves slot `last`'s own state into slot s (the batch moves W and WᵀW).

@@ -85,4 +85,33 @@ final class StoredActivationsTests: XCTestCase {
             XCTAssertEqual(r2, fit.r2, accuracy: 1e-12, "rank \(fit.rank)")
         }
     }
+
+    /// The explicit residual's sum over blocks of W·C: each block's value is
+    /// that of `reconstruct`'s block, and the values are summed in block order
+    /// for any number of workers (10 000 samples: 3 blocks, the last partial).
+    func testSumOverBlocksIsTheSameForAnyNumberOfWorkers() {
+        let planted = PlantedSynergies(muscles: 6, synergies: 3, samples: 10_000, noise: 0.2, seed: 4)
+        let (m, data) = (planted.data.rows, planted.data)
+        let activations = StoredActivations(planted.activations)
+        @Sendable func squaredError(_ first: Int, _ count: Int, _ fitted: UnsafePointer<Double>) -> Double {
+            var sum = 0.0
+            for index in 0..<(m * count) {
+                let error = data.elements[first * m + index] - fitted[index]
+                sum += error * error
+            }
+            return sum
+        }
+        var blocks: [Double] = []
+        FitQuality.reconstruct(weights: planted.weights, activations: activations) { first, count, fitted in
+            blocks.append(squaredError(first, count, fitted))
+        }
+        XCTAssertEqual(blocks.count, 3)
+        let inOrder = blocks.reduce(0, +)
+        XCTAssertGreaterThan(inOrder, 0)
+        for workers in [1, 2, 3, 5] {
+            let sum = FitQuality.sumOverBlocks(weights: planted.weights, activations: activations, workers: workers,
+                                               squaredError)
+            XCTAssertEqual(sum.bitPattern, inOrder.bitPattern, "\(workers) workers")
+        }
+    }
 }
