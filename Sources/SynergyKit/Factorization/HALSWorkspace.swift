@@ -214,8 +214,10 @@ final class HALSWorkspace: ReplicateSolver {
         }
     }
 
-    /// Block b's work on `worker`'s scratch: WᵀD, the update of C, and its DCᵀ
-    /// and CCᵀ left in the round's place `part`.
+    /// Block b's work on `worker`'s scratch: WᵀD (a GEMM), the update of C,
+    /// and its DCᵀ and CCᵀ left in the round's place `part`, as products of
+    /// rows contiguous over the block's samples (`synergy_row_products`: no
+    /// packing of the operands, CCᵀ on and above the diagonal only).
     private func updateBlock(_ b: Int, part: Int, worker: Int, slots count: Int) {
         let (m, n, rows, k) = (input.muscles, input.samples, count * rank, rank)
         let (start, width) = blocks.block(b)

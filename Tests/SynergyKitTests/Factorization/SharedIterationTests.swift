@@ -9,24 +9,30 @@ final class SharedIterationTests: XCTestCase {
     /// round of 32 blocks per worker for 2 workers.
     private let planted = PlantedSynergies(muscles: 8, synergies: 5, samples: 70_000, noise: 0.3, seed: 21)
 
-    private func settings() -> FactorizationSettings {
-        var settings = SynergyProtocol.cheung2020.factorization
+    private func settings(_ synergyProtocol: SynergyProtocol = .cheung2020) -> FactorizationSettings {
+        var settings = synergyProtocol.factorization
         settings.algorithm = .hals
         settings.maxIterations = 12
         return settings
     }
 
+    /// Under both protocols: santuz's normalisation of W every iteration
+    /// leaves C's rows to be rescaled block by block by the next iteration.
     func testBatchOnSeveralWorkersMatchesOneWorker() {
-        let settings = settings()
-        let input = FactorizationInput(planted.data, settings: settings)
-        let alone = input.fitReplicates(rank: 8, settings: settings, seed: 3, replicates: 0..<10, workers: 1)
-        for workers in [2, 3] {
-            let shared = input.fitReplicates(rank: 8, settings: settings, seed: 3, replicates: 0..<10, workers: workers)
-            XCTAssertEqual(shared.replicates, alone.replicates, "\(workers) workers")
-            XCTAssertTrue(shared.best == alone.best, "\(workers) workers: the best fits differ")
+        for synergyProtocol in [SynergyProtocol.cheung2020, .santuz] {
+            let settings = settings(synergyProtocol)
+            let input = FactorizationInput(planted.data, settings: settings)
+            let alone = input.fitReplicates(rank: 8, settings: settings, seed: 3, replicates: 0..<10, workers: 1)
+            for workers in [2, 3] {
+                let label = "\(synergyProtocol.name), \(workers) workers"
+                let shared = input.fitReplicates(rank: 8, settings: settings, seed: 3, replicates: 0..<10,
+                                                 workers: workers)
+                XCTAssertEqual(shared.replicates, alone.replicates, label)
+                XCTAssertTrue(shared.best == alone.best, "\(label): the best fits differ")
+            }
+            // The fit moved: twelve iterations from random starts, R² well above the start's.
+            XCTAssertGreaterThan(alone.best.summary.r2, 0.5, "\(synergyProtocol.name)")
         }
-        // The fit moved: twelve iterations from random starts, R² well above the start's.
-        XCTAssertGreaterThan(alone.best.summary.r2, 0.5)
     }
 
     /// On 2 threads the rank-8 batches run alone (2 × 8·10·8·70 000 bytes of C

@@ -69,20 +69,25 @@ final class StoredActivationsTests: XCTestCase {
     }
 
     /// A sweep's HALS fits keep C in single precision: W·C still reproduces the
-    /// R² reported, to rounding.
+    /// R² reported, to rounding, under both protocols (santuz's last rescaling
+    /// of C is still pending in the workspace when the fit is kept).
     func testSweepKeepsSinglePrecisionActivations() {
         let planted = PlantedSynergies(muscles: 8, synergies: 3, samples: 300, noise: 0.2, seed: 3)
-        var settings = SynergyProtocol.cheung2020.factorization
-        settings.algorithm = .hals
-        settings.replicates = 3
-        let input = FactorizationInput(planted.data, settings: settings)
-        for fit in RankSweep.fit(input, ranks: [2, 3], settings: settings, seed: 5, threads: 2) {
-            let c = fit.best.activations
-            XCTAssertTrue(c.elements.allSatisfy { $0 >= 0 })
-            let reconstruction = fit.best.weights * c
-            let sse = zip(input.data.elements, reconstruction.elements).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-            let r2 = 1 - sse / FitQuality.totalSumOfSquares(input.data, centring: settings.r2Centring)
-            XCTAssertEqual(r2, fit.r2, accuracy: 1e-12, "rank \(fit.rank)")
+        for synergyProtocol in [SynergyProtocol.cheung2020, .santuz] {
+            var settings = synergyProtocol.factorization
+            settings.algorithm = .hals
+            settings.replicates = 3
+            let input = FactorizationInput(planted.data, settings: settings)
+            for fit in RankSweep.fit(input, ranks: [2, 3], settings: settings, seed: 5, threads: 2) {
+                let c = fit.best.activations
+                XCTAssertTrue(c.elements.allSatisfy { $0 >= 0 })
+                let reconstruction = fit.best.weights * c
+                let sse = zip(input.data.elements, reconstruction.elements).reduce(0.0) {
+                    $0 + ($1.0 - $1.1) * ($1.0 - $1.1)
+                }
+                let r2 = 1 - sse / FitQuality.totalSumOfSquares(input.data, centring: settings.r2Centring)
+                XCTAssertEqual(r2, fit.r2, accuracy: 1e-12, "\(synergyProtocol.name), rank \(fit.rank)")
+            }
         }
     }
 
@@ -113,5 +118,25 @@ final class StoredActivationsTests: XCTestCase {
                                                squaredError)
             XCTAssertEqual(sum.bitPattern, inOrder.bitPattern, "\(workers) workers")
         }
+    }
+
+    /// santuz normalises W every iteration and leaves C's rows to be rescaled
+    /// by the next iteration; a fit kept after its last iteration must take
+    /// that rescaling. Three iterations, while W's norms still move: the R² of
+    /// the kept W·C (explicit) is the R² the last iteration tracked from its
+    /// products (single precision, so within 1e-5).
+    func testFitKeptAfterTheLastIterationTakesThePendingRescaling() throws {
+        let planted = PlantedSynergies(muscles: 8, synergies: 3, samples: 500, noise: 0.2, seed: 6)
+        var settings = SynergyProtocol.santuz.factorization
+        settings.algorithm = .hals
+        settings.maxIterations = 3
+        let input = FactorizationInput(planted.data, settings: settings)
+        var generator = SplitMix(state: 8)
+        let w = Matrix(rows: 8, columns: 3, elements: (0..<24).map { _ in Double(generator.unit()) + 0.1 })
+        let c = Matrix(rows: 3, columns: 500, elements: (0..<1500).map { _ in Double(generator.unit()) + 0.1 })
+        let fit = input.factorize(from: w, c, settings: settings)
+        let tracked = try XCTUnwrap(fit.r2History?.last)
+        XCTAssertEqual(fit.r2History?.count, 3)
+        XCTAssertEqual(fit.summary.r2, tracked, accuracy: 1e-5)
     }
 }
