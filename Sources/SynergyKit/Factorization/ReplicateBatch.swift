@@ -1,9 +1,10 @@
 /// Replicates of one rank k fitted side by side. Their W are stacked as one
 /// m × (R·k) matrix and their C as one (R·k) × n matrix (HALS keeps its
 /// transpose), so the two large products of an iteration, WᵀD and DCᵀ, are
-/// each a single GEMM for the whole batch; the k × k products stay per
+/// each a single product for the whole batch (a GEMM, or for HALS's DCᵀ the
+/// row products of `synergy_row_products`); the k × k products stay per
 /// replicate. A replicate that stops leaves the batch (the last active one
-/// moves into its slot), so the GEMMs shrink.
+/// moves into its slot), so the products shrink.
 ///
 /// Per iteration t the update rule, `Solver`, updates C first, then W:
 /// multiplicative updates (`MultiplicativeUpdateWorkspace`, Lee & Seung 2001)
