@@ -182,17 +182,18 @@ final class HALSWorkspace: ReplicateSolver {
     /// contiguous, so the workers take a slice of the elements each.
     private func sumPlaces(_ places: Int, first: Bool, slots count: Int) {
         let (m, k, workers) = (input.muscles, rank, self.workers)
-        let sums = [(shared.dataTimesActivations, blockCross, count * k * m, capacity * k * m),
-                    (shared.activationGram, blockGram, count * k * k, capacity * k * k)]
-        let work = UncheckedSendable(sums)
+        let workspace = UncheckedSendable(self)
         @Sendable func sum(worker: Int) {
-            for (total, place, length, stride) in work.value {
-                let slice = (length + workers - 1) / workers
+            let (shared, capacity) = (workspace.value.shared, workspace.value.capacity)
+            func add(_ place: UnsafeMutablePointer<Float>, into total: UnsafeMutablePointer<Double>, each size: Int) {
+                let (length, slice) = (count * size, (count * size + workers - 1) / workers)
                 let (low, high) = (min(length, worker * slice), min(length, (worker + 1) * slice))
                 for p in 0..<places {
-                    (total + low).accumulate(place + p * stride + low, count: high - low, first: first && p == 0)
+                    (total + low).accumulate(place + p * capacity * size + low, count: high - low, first: first && p == 0)
                 }
             }
+            add(workspace.value.blockCross, into: shared.dataTimesActivations, each: k * m)
+            add(workspace.value.blockGram, into: shared.activationGram, each: k * k)
         }
         if workers == 1 {
             sum(worker: 0)
