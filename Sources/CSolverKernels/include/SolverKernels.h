@@ -1,9 +1,9 @@
 // Hand-vectorised kernels of the factorisation solvers, in C so that the
 // AVX2/FMA version can be compiled beside the baseline one and chosen at run
 // time (Swift's baseline code generation for x86-64 is SSE2).
-// In the library only Sources/SynergyKit/Factorization/HALSWorkspace.swift calls
-// them; HALSKernelTests checks them against the update written out plainly,
-// RowProductsTests against products summed in double.
+// In the library only the solvers in Sources/SynergyKit/Factorization/ call
+// them; HALSKernelTests and MultiplicativeKernelTests check them against the
+// updates written out plainly, RowProductsTests against products summed in double.
 #ifndef SYNERGY_SOLVER_KERNELS_H
 #define SYNERGY_SOLVER_KERNELS_H
 
@@ -29,6 +29,23 @@ void synergy_hals_update_activations(float *activations, ptrdiff_t activations_s
                                      const float *gram, const float *inverse_diagonal,
                                      ptrdiff_t rank, ptrdiff_t width, int sweeps,
                                      float floor, float step, float *scratch, int use_avx2_fma);
+
+/// Samples the multiplicative-update kernel takes together.
+#define SYNERGY_MU_TILE 32
+
+/// The multiplicative update of C over a block of `width` samples for `slots`
+/// replicates of rank k (see MultiplicativeUpdateWorkspace.swift for the math):
+/// Cⱼ ← max(ε, Cⱼ ∘ (WᵀD)ⱼ ⊘ max((WᵀW·C)ⱼ, smallest normal)), every row from
+/// the C before the update. Stacked row r of C starts at activations +
+/// r·activations_stride and row i of D at data + i·data_stride (samples
+/// contiguous); replicate s's W is m × k column-major at weights + s·k·m and
+/// its WᵀW at gram + s·k·k. `scratch` holds (k + slots·k + m)·SYNERGY_MU_TILE
+/// floats. Each sum runs in a fixed order (over l = 0, 1, …), and a NaN passes
+/// through to C.
+void synergy_mu_update_activations(float *activations, ptrdiff_t activations_stride, const float *data,
+                                   ptrdiff_t data_stride, ptrdiff_t muscles, const float *weights,
+                                   const float *gram, ptrdiff_t rank, ptrdiff_t slots, ptrdiff_t width,
+                                   float floor, float *scratch, int use_avx2_fma);
 
 /// P = A·Bᵀ over a block of `width` samples: Pᵢⱼ = Σₜ Aᵢₜ Bⱼₜ, row i of A at
 /// a + i·a_stride and row j of B at b + j·b_stride (samples contiguous), P

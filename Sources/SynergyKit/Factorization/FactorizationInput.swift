@@ -25,11 +25,11 @@ public final class FactorizationInput: Sendable {
         maximum > 0 ? Double(sign: .plus, exponent: -maximum.exponent, significand: 1) : 1
     }
 
-    /// D·σ and Dᵀ·σ in single precision, made on first use and shared by every
-    /// batch of a sweep (HALS reads them).
+    /// Dᵀ·σ in single precision, made on first use and shared by every
+    /// single-precision batch of a sweep (HALS and MU read it).
     private let singleScaled = Mutex<SingleScaledData?>(nil)
 
-    /// D·σ (m × n) and Dᵀ·σ (n × m) in single precision, σ = `unitScale`.
+    /// Dᵀ·σ (n × m) in single precision, σ = `unitScale`.
     var singleScaledData: SingleScaledData {
         singleScaled.withLock { stored in
             if let stored { return stored }
@@ -57,28 +57,21 @@ public final class FactorizationInput: Sendable {
     }
 }
 
-/// D·σ and Dᵀ·σ in single precision, column-major, written once and then only read.
+/// Dᵀ·σ in single precision, column-major (row i of D contiguous over the
+/// samples), written once and then only read.
 final class SingleScaledData: @unchecked Sendable {
-    /// D·σ, m × n.
-    let data: UnsafeMutablePointer<Float>
     /// Dᵀ·σ, n × m.
     let transposed: UnsafeMutablePointer<Float>
 
     init(_ d: Matrix, scale: Double) {
         let (m, n) = (d.rows, d.columns)
-        data = .allocate(capacity: m * n)
         transposed = .allocate(capacity: m * n)
         for t in 0..<n {
-            for i in 0..<m {
-                let value = Float(d.elements[i + t * m] * scale)
-                data[i + t * m] = value
-                transposed[t + i * n] = value
-            }
+            for i in 0..<m { transposed[t + i * n] = Float(d.elements[i + t * m] * scale) }
         }
     }
 
     deinit {
-        data.deallocate()
         transposed.deallocate()
     }
 }

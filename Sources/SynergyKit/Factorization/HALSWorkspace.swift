@@ -57,7 +57,7 @@ final class HALSWorkspace: ReplicateSolver {
     private let blockCross: UnsafeMutablePointer<Float>                // DCᵀ of a block, m × Rk
     private let blockGram: UnsafeMutablePointer<Float>                 // CCᵀ of a block, k × k per slot
     private let inverseDiagonals: UnsafeMutablePointer<Float>          // 1/(WᵀW)ⱼⱼ per slot, k each
-    private let singleData: SingleScaledData                           // D·σ (m × n) and Dᵀ·σ, shared
+    private let singleData: SingleScaledData                           // Dᵀ·σ, n × m, shared
     private let singleWeights: UnsafeMutablePointer<Float>             // W, m × Rk
     private let singleWeightGram: UnsafeMutablePointer<Float>          // WᵀW per slot, k × k each
     private let capacity: Int

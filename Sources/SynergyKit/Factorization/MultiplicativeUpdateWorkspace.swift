@@ -1,50 +1,57 @@
+import CSolverKernels
+
 /// Multiplicative updates (Lee & Seung 2001) of a `ReplicateBatch`, per iteration
-/// C ← max(ε, C ∘ (WᵀD) ⊘ (WᵀW·C)), then W ← W ∘ (DCᵀ) ⊘ (W·CCᵀ), every
-/// denominator floored at the smallest normal number of `Scalar`.
+/// C ← max(ε, C ∘ (WᵀD) ⊘ max(WᵀW·C, smallest normal)), then
+/// W ← W ∘ (DCᵀ) ⊘ max(W·CCᵀ, smallest normal), in single precision
+/// (`FactorizationPrecision.single`, the default; `DoubleMultiplicativeUpdateWorkspace`
+/// does the same in double).
 ///
 /// The work over samples (WᵀD, WᵀW·C, the update of C, DCᵀ and CCᵀ) runs in
-/// `Scalar`; W, the k × k products, the error and R² stay double, and DCᵀ and
-/// CCᵀ are summed over the sample blocks in double.
-/// - `Double` solves the problem as it is (σ = 1, ε = 0): the R² tracked is
-///   exact and the trajectory is that of a plain double-precision implementation.
-/// - `Float` (`FactorizationPrecision.single`) has twice the SIMD width and half
-///   the memory traffic. It solves D·σ with HALS's power of two σ (max D·σ in
-///   [1, 2)) and floors C at HALS's ε = 10⁻¹⁶ · max D·σ, so that no value of C
-///   becomes subnormal (slow, then 0 for good). Its running R² is within about
-///   1e-5 of the exact one, so the R² reported for a replicate is recomputed
-///   from its explicit residual.
+/// Float: twice the SIMD width and half the memory traffic of doubles. W, the
+/// k × k products, the error and R² stay double, and DCᵀ and CCᵀ are summed over
+/// the sample blocks in double. It solves D·σ with HALS's power of two σ (max D·σ
+/// in [1, 2)) and floors C at HALS's ε = 10⁻¹⁶ · max D·σ, so that no value of C
+/// becomes subnormal (slow, then 0 for good). Its running R² is within about
+/// 1e-5 of the exact one, so the R² reported for a replicate is recomputed from
+/// its explicit residual.
 ///
-/// C is kept as (R·k) × n, so that a sample's activations are contiguous for the
-/// GEMMs: WᵀD is one GEMM for the whole batch, the k × k products stay per slot.
-final class MultiplicativeUpdateWorkspace<Scalar: BLASScalar>: ReplicateSolver {
+/// C is kept as HALS keeps it, Cᵀ (n × R·k), each row contiguous over the
+/// samples, and D as the shared rows of Dᵀ·σ. The update of C is one C kernel
+/// (`synergy_mu_update_activations`): both of its products and the ratio,
+/// 32 samples at a time while they stay in L1; DCᵀ and CCᵀ of each block
+/// are products of rows (`synergy_row_products`). No operand is packed and
+/// no product but the k × k and m × k ones is written out.
+final class MultiplicativeUpdateWorkspace: ReplicateSolver {
     let scale: Double
-    static var tracksApproximateR2: Bool { Scalar.self != Double.self }
-    static var activationsAreSingle: Bool { Scalar.self == Float.self }
+    static let tracksApproximateR2 = true
+    static let activationsAreSingle = true
 
     private let input: FactorizationInput
     private let rank: Int
     private let capacity: Int
     private let shared: SharedWorkspace
-    /// ε, the floor on every element of C (0 in double precision).
-    private let floor: Scalar
-    /// MU blocks hold about 20 000 elements of each product in double and 40 000
-    /// in single (160 KB either way), which measured fastest for k from 4 to 14.
+    /// ε = 10⁻¹⁶ · max D·σ, the floor on every element of C.
+    private let floor: Float
+    /// Blocks of about 40 960 elements of the stacked C, so that a block's rows
+    /// of C and D stay in L2 from the update of C to DCᵀ and CCᵀ.
     private let blocks: SampleBlocks
 
-    // Column-major; slot s holds C rows s·k..<(s+1)·k and W columns likewise.
-    private let data: UnsafeMutablePointer<Scalar>                  // D·σ, m × n
-    private let activations: UnsafeMutablePointer<Scalar>           // C, Rk × n
-    private let dataTimesWeights: UnsafeMutablePointer<Scalar>      // WᵀD of a block, Rk × block width
-    private let gramTimesActivations: UnsafeMutablePointer<Scalar>  // WᵀW·C of a block, Rk × block width
-    private let weightsTransposed: UnsafeMutablePointer<Scalar>     // Wᵀ, Rk × m
-    private let weightGram: UnsafeMutablePointer<Scalar>            // WᵀW per slot, k × k each
-    private let blockCross: UnsafeMutablePointer<Scalar>            // DCᵀ of a block, m × Rk (single precision only)
-    private let blockGram: UnsafeMutablePointer<Scalar>             // CCᵀ of a block for one slot, k × k
+    private let singleData: SingleScaledData                        // Dᵀ·σ, n × m, shared
+    // Column-major; slot s holds W columns s·k..<(s+1)·k and Cᵀ columns likewise.
+    private let activations: UnsafeMutablePointer<Float>            // Cᵀ, n × Rk
+    private let singleWeights: UnsafeMutablePointer<Float>          // W, m × Rk
+    private let singleWeightGram: UnsafeMutablePointer<Float>       // WᵀW per slot, k × k each
+    private let tileScratch: UnsafeMutablePointer<Float>            // the C kernel's (see SolverKernels.h)
+    private let blockCross: UnsafeMutablePointer<Float>             // DCᵀ of a block, m × Rk
+    private let blockGram: UnsafeMutablePointer<Float>              // CCᵀ of a block for one slot, k × k
     private let weightsTimesCross: UnsafeMutablePointer<Double>     // W·CCᵀ, m × Rk
     /// Factors C's rows are still to be multiplied by (`rescale`), 1 where none;
     /// the next iteration applies them block by block, while the block is in cache.
-    private let pendingFactors: UnsafeMutablePointer<Scalar>        // Rk
+    private let pendingFactors: UnsafeMutablePointer<Float>         // Rk
     private var pendingSlots: [Bool]
+
+    /// Whether the processor runs the AVX2/FMA versions of the C kernels.
+    private static let kernelsUseAVX2FMA: Int32 = synergy_has_avx2_fma() != 0 ? 1 : 0
 
     /// MU runs each iteration on one thread (`workers` is not used): its batches run side by side.
     init(input: FactorizationInput, rank: Int, capacity: Int, workers: Int, shared: SharedWorkspace) {
@@ -52,29 +59,26 @@ final class MultiplicativeUpdateWorkspace<Scalar: BLASScalar>: ReplicateSolver {
         self.rank = rank
         self.capacity = capacity
         self.shared = shared
-        let double = Scalar.self == Double.self
-        scale = double ? 1 : input.unitScale
-        floor = double ? 0 : Scalar(1e-16 * input.maximum * scale)
+        scale = input.unitScale
+        floor = Float(1e-16 * input.maximum * scale)
         let (m, n, k, stacked) = (input.muscles, input.samples, rank, capacity * rank)
-        blocks = SampleBlocks(samples: n, stackedRows: stacked, elements: double ? 20_480 : 40_960)
-        data = .allocateZeroed(m * n)
+        blocks = SampleBlocks(samples: n, stackedRows: stacked, elements: 40_960)
+        singleData = input.singleScaledData
         activations = .allocateZeroed(stacked * n)
-        dataTimesWeights = .allocateZeroed(stacked * blocks.width)
-        gramTimesActivations = .allocateZeroed(stacked * blocks.width)
-        weightsTransposed = .allocateZeroed(m * stacked)
-        weightGram = .allocateZeroed(capacity * k * k)
-        blockCross = .allocateZeroed(double ? 0 : m * stacked)
+        singleWeights = .allocateZeroed(m * stacked)
+        singleWeightGram = .allocateZeroed(capacity * k * k)
+        tileScratch = .allocateZeroed((k + stacked + m) * Int(SYNERGY_MU_TILE))
+        blockCross = .allocateZeroed(m * stacked)
         blockGram = .allocateZeroed(k * k)
         weightsTimesCross = .allocateZeroed(m * stacked)
         pendingFactors = .allocate(capacity: stacked)
         pendingFactors.initialize(repeating: 1, count: stacked)
         pendingSlots = Array(repeating: false, count: capacity)
-        for index in 0..<(m * n) { data[index] = Scalar(input.data.elements[index] * scale) }
     }
 
     deinit {
-        for pointer in [data, activations, dataTimesWeights, gramTimesActivations, weightsTransposed, weightGram,
-                        blockCross, blockGram, pendingFactors] {
+        for pointer in [activations, singleWeights, singleWeightGram, tileScratch, blockCross, blockGram,
+                        pendingFactors] {
             pointer.deallocate()
         }
         weightsTimesCross.deallocate()
@@ -84,119 +88,65 @@ final class MultiplicativeUpdateWorkspace<Scalar: BLASScalar>: ReplicateSolver {
         let (n, k) = (input.samples, rank)
         start.elements.withUnsafeBufferPointer { c in
             for t in 0..<n {
-                for j in 0..<k { activations[(s * k + j) + t * capacity * k] = Scalar(c[j + t * k] * scale) }
+                for j in 0..<k { activations[t + (s * k + j) * n] = Float(c[j + t * k] * scale) }
             }
         }
     }
 
+    /// One iteration, block by block: the pending factors of C's rows, the
+    /// update of C for every slot (the C kernel), then the block's DCᵀ and CCᵀ
+    /// (row products, CCᵀ per slot) summed into the shared products in block
+    /// order; then W's update in double.
     func iterate(slots count: Int) {
-        let (m, rows, ld, k) = (input.muscles, count * rank, capacity * rank, rank)
-        let weights = shared.weights
-        // Wᵀ copied out once, so that WᵀD is a plain product (no transposed operand for BLAS to repack).
-        let wt = StridedMatrixView(start: weightsTransposed, rows: rows, columns: m, leadingDimension: ld)
-        for i in 0..<m {
-            for r in 0..<rows { wt[r, i] = Scalar(weights[i + r * m]) }
-        }
-        for index in 0..<(count * k * k) { weightGram[index] = Scalar(shared.weightGram[index]) }
-        let d = StridedMatrixView(start: data, rows: m, columns: input.samples, leadingDimension: m)
-        let single = Scalar.self != Double.self
+        let (m, n, rows, k) = (input.muscles, input.samples, count * rank, rank)
+        for index in 0..<(m * rows) { singleWeights[index] = Float(shared.weights[index]) }
+        for index in 0..<(count * k * k) { singleWeightGram[index] = Float(shared.weightGram[index]) }
         let rescaled = (0..<count).filter { pendingSlots[$0] }
         blocks.forEach { start, width in
-            let block = d.block(row: 0, column: start, rows: m, columns: width)
-            let c = StridedMatrixView(start: activations + start * ld, rows: rows, columns: width, leadingDimension: ld)
-            if !rescaled.isEmpty {
-                // Every active row at once (a factor of 1 leaves a row exactly as it is), contiguous per sample.
-                for t in 0..<width {
-                    let column = c.start + t * ld
-                    for r in 0..<rows { column[r] *= pendingFactors[r] }
+            for s in rescaled {
+                for r in (s * k)..<((s + 1) * k) {
+                    let (row, factor) = (activations + r * n + start, pendingFactors[r])
+                    for t in 0..<width { row[t] *= factor }
                 }
             }
-            BLAS.multiply(wt, block, into: StridedMatrixView(start: dataTimesWeights, rows: rows, columns: width,
-                                                             leadingDimension: ld))
-            // Zeroed here at once, so that each slot's product adds to it (β = 1, no zeroing per k-row column).
-            gramTimesActivations.update(repeating: 0, count: ld * width)
-            for s in 0..<count {
-                BLAS.multiply(StridedMatrixView(start: weightGram + s * k * k, rows: k, columns: k, leadingDimension: k),
-                              c.block(row: s * k, column: 0, rows: k, columns: width),
-                              into: StridedMatrixView(start: gramTimesActivations + s * k, rows: k, columns: width,
-                                                      leadingDimension: ld), beta: 1)
-            }
-            Self.multiplyByRatio(activations + start * ld, dataTimesWeights, gramTimesActivations,
-                                 rows: rows, columns: width, leadingDimension: ld, floor: floor)
+            synergy_mu_update_activations(activations + start, n, singleData.transposed + start, n, m, singleWeights,
+                                          singleWeightGram, k, count, width, floor, tileScratch, Self.kernelsUseAVX2FMA)
             let first = start == 0
-            if single {
-                BLAS.multiply(block, c, into: StridedMatrixView(start: blockCross, rows: m, columns: rows,
-                                                                leadingDimension: m), transposeB: true)
-                shared.dataTimesActivations.accumulate(blockCross, count: m * rows, first: first)
-                for s in 0..<count {
-                    BLAS.gram(c.block(row: s * k, column: 0, rows: k, columns: width),
-                              into: StridedMatrixView(start: blockGram, rows: k, columns: k, leadingDimension: k))
-                    (shared.activationGram + s * k * k).accumulate(blockGram, count: k * k, first: first)
-                }
-            } else {
-                // Double: BLAS sums the blocks in place, DCᵀ and CCᵀ having the type of the shared workspace.
-                BLAS.multiply(block, c, into: StridedMatrixView(start: shared.dataTimesActivations, rows: m, columns: rows,
-                                                                leadingDimension: m).rebound(to: Scalar.self),
-                              transposeB: true, beta: first ? 0 : 1)
-                for s in 0..<count {
-                    BLAS.gram(c.block(row: s * k, column: 0, rows: k, columns: width),
-                              into: shared.activationGramView(s).rebound(to: Scalar.self), accumulate: !first)
-                }
+            synergy_row_products(singleData.transposed + start, n, m, activations + start, n, rows, width,
+                                 blockCross, m, Self.kernelsUseAVX2FMA)
+            shared.dataTimesActivations.accumulate(blockCross, count: m * rows, first: first)
+            for s in 0..<count {
+                let slot = activations + start + s * k * n
+                synergy_row_products(slot, n, k, slot, n, k, width, blockGram, k, Self.kernelsUseAVX2FMA)
+                (shared.activationGram + s * k * k).accumulate(blockGram, count: k * k, first: first)
             }
         }
         for s in rescaled {
             (pendingFactors + s * k).update(repeating: 1, count: k)
             pendingSlots[s] = false
         }
-        for s in 0..<count {
-            BLAS.multiply(shared.weightsView(s), shared.activationGramView(s),
-                          into: MatrixView(start: weightsTimesCross + s * k * m, rows: m, columns: k, leadingDimension: m))
-        }
-        Self.multiplyByRatio(weights, shared.dataTimesActivations, weightsTimesCross,
-                             rows: m, columns: rows, leadingDimension: m, floor: 0)
-        for s in 0..<count { shared.updateWeightGram(s) }
+        shared.updateWeightsMultiplicatively(slots: count, scratch: weightsTimesCross)
     }
 
     /// Nothing to end: the next iteration starts from the pair just scored.
     func endIteration(slot s: Int, error: Double) {}
 
-    /// Records the factors; the next iteration (or `activation`) applies them.
+    /// Records the factors; the next iteration (or `copyActivations`) applies them.
     func rescale(slot s: Int, by norms: [Double]) {
-        for (j, norm) in norms.enumerated() where norm > 0 { pendingFactors[s * rank + j] *= Scalar(norm) }
+        for (j, norm) in norms.enumerated() where norm > 0 { pendingFactors[s * rank + j] *= Float(norm) }
         pendingSlots[s] = true
     }
 
     /// C's row, with the factors still pending applied as the next iteration would.
     func copyActivations<Value: BinaryFloatingPoint>(row r: Int, into out: UnsafeMutablePointer<Value>) {
-        let (ld, factor) = (capacity * rank, pendingFactors[r])
-        for t in 0..<input.samples { out[t] = Value(activations[r + t * ld] * factor) }
+        let (row, factor) = (activations + r * input.samples, pendingFactors[r])
+        for t in 0..<input.samples { out[t] = Value(row[t] * factor) }
     }
 
     func moveSlot(_ last: Int, to s: Int) {
-        let (k, ld) = (rank, capacity * rank)
-        for t in 0..<input.samples {
-            (activations + s * k + t * ld).update(from: activations + last * k + t * ld, count: k)
-        }
+        let (n, k) = (input.samples, rank)
+        (activations + s * k * n).update(from: activations + last * k * n, count: k * n)
         (pendingFactors + s * k).update(from: pendingFactors + last * k, count: k)
         pendingSlots[s] = pendingSlots[last]
-    }
-
-    /// x ← max(ε, x ∘ a ⊘ max(b, smallest normal)), over a rows × columns block.
-    /// Written as selects, not `max`, so that a NaN passes through (and is
-    /// caught as a fit that did not stay finite); the compiler vectorises the loop.
-    @inline(__always)
-    private static func multiplyByRatio<Element: BLASScalar>(
-        _ x: UnsafeMutablePointer<Element>, _ a: UnsafeMutablePointer<Element>, _ b: UnsafeMutablePointer<Element>,
-        rows: Int, columns: Int, leadingDimension: Int, floor: Element) {
-        let smallest = Element.leastNormalMagnitude
-        for j in 0..<columns {
-            let offset = j * leadingDimension
-            let (x, a, b) = (x + offset, a + offset, b + offset)
-            for i in 0..<rows {
-                let denominator = b[i] < smallest ? smallest : b[i]
-                let updated = x[i] * a[i] / denominator
-                x[i] = updated < floor ? floor : updated
-            }
-        }
     }
 }

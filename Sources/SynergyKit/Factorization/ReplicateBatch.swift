@@ -221,15 +221,13 @@ extension FactorizationInput {
         precondition(settings.precisionIsSupported, "HALS works in single precision only")
         return switch (settings.algorithm, settings.precision) {
         case (.multiplicative, .single):
-            ReplicateBatch<MultiplicativeUpdateWorkspace<Float>>(input: self, rank: rank, settings: settings,
-                                                                 replicates: replicates, workers: workers,
-                                                                 recordHistory: recordHistory,
-                                                                 start: start).run()
+            ReplicateBatch<MultiplicativeUpdateWorkspace>(input: self, rank: rank, settings: settings,
+                                                          replicates: replicates, workers: workers,
+                                                          recordHistory: recordHistory, start: start).run()
         case (.multiplicative, .double):
-            ReplicateBatch<MultiplicativeUpdateWorkspace<Double>>(input: self, rank: rank, settings: settings,
-                                                                  replicates: replicates, workers: workers,
-                                                                 recordHistory: recordHistory,
-                                                                  start: start).run()
+            ReplicateBatch<DoubleMultiplicativeUpdateWorkspace>(input: self, rank: rank, settings: settings,
+                                                                replicates: replicates, workers: workers,
+                                                                recordHistory: recordHistory, start: start).run()
         case (.hals, _):
             ReplicateBatch<HALSWorkspace>(input: self, rank: rank, settings: settings, replicates: replicates,
                                           workers: workers, recordHistory: recordHistory, start: start).run()

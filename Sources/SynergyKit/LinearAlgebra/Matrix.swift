@@ -132,17 +132,6 @@ public struct StridedMatrixView<Scalar> {
 }
 
 /// A view of doubles: the working precision of every solver.
-extension StridedMatrixView {
-    /// The same elements seen as `Other`, a type of the same size and layout
-    /// (as `Scalar` itself, in code generic over the scalar type).
-    @inlinable
-    public func rebound<Other>(to other: Other.Type) -> StridedMatrixView<Other> {
-        precondition(MemoryLayout<Other>.stride == MemoryLayout<Scalar>.stride)
-        return StridedMatrixView<Other>(start: UnsafeMutableRawPointer(start).assumingMemoryBound(to: Other.self),
-                                        rows: rows, columns: columns, leadingDimension: leadingDimension)
-    }
-}
-
 public typealias MatrixView = StridedMatrixView<Double>
 /// A view of single-precision values (the HALS activations).
 public typealias SingleMatrixView = StridedMatrixView<Float>
