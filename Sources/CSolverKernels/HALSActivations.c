@@ -4,6 +4,7 @@
 // samples in L1 while the rows are updated in turn (Gauss–Seidel) `sweeps`
 // times, and is then extrapolated, in one pass over C and its previous iterate.
 #include "SolverKernels.h"
+#include "Vectors.h"
 
 #include <string.h>
 
@@ -11,19 +12,8 @@
 #include <cpuid.h>
 #endif
 
-typedef float Vector __attribute__((vector_size(32)));
-typedef float UnalignedVector __attribute__((vector_size(32), aligned(4)));
-typedef int Mask __attribute__((vector_size(32)));
-
-#define LANES 8
 /// How far ahead of the tile at hand the rows are prefetched (two tiles).
 #define PREFETCH_AHEAD (2 * SYNERGY_HALS_TILE)
-#define LOAD(pointer) (*(const UnalignedVector *)(pointer))
-#define STORE(pointer, value) (*(UnalignedVector *)(pointer) = (value))
-#define SPLAT(x) ((Vector){(x), (x), (x), (x), (x), (x), (x), (x)})
-// max(floor, v) that keeps a NaN, as `v < floor ? floor : v` does.
-#define AT_LEAST(v, floors) \
-    ((Vector)((((Mask)((v) < (floors))) & (Mask)(floors)) | (~((Mask)((v) < (floors))) & (Mask)(v))))
 
 /// Asks for row r of C and of its previous iterate in the tile after next (two cache lines each).
 #define PREFETCH_ROW(r)                                                   \
@@ -41,7 +31,7 @@ typedef int Mask __attribute__((vector_size(32)));
         const Vector scale = SPLAT(inverse[j]);                                         \
         float *row = c + (j) * cs;                                                      \
         const float *target = targets + (j) * ts;                                       \
-        for (int v = 0; v < 4; v++) {                                                   \
+        for (int v = 0; v < TILE_VECTORS; v++) {                                                   \
             const Vector current = LOAD(row + v * LANES);                               \
             const Vector updated = current + (LOAD(target + v * LANES) - (sums)[v]) * scale; \
             const Vector kept = AT_LEAST(updated, floors);                              \
@@ -113,7 +103,7 @@ static inline __attribute__((always_inline)) void update_tile(
     const Vector beta = SPLAT(step);
     for (ptrdiff_t j = 0; j < k; j++) {
         float *row = c + j * cs, *before = previous + j * ps;
-        for (int v = 0; v < 4; v++) {
+        for (int v = 0; v < TILE_VECTORS; v++) {
             const Vector current = LOAD(row + v * LANES);
             const Vector pushed = current + beta * (current - LOAD(before + v * LANES));
             STORE(row + v * LANES, AT_LEAST(pushed, floors));

@@ -5,51 +5,22 @@
 // stay in L1 while both products, WᵀD and (WᵀW)·C, are formed and the ratio
 // is applied. No product is written out or packed, as GEMMs would.
 #include "SolverKernels.h"
+#include "Vectors.h"
 
 #include <string.h>
 
-typedef float Vector __attribute__((vector_size(32)));
-typedef float UnalignedVector __attribute__((vector_size(32), aligned(4)));
-typedef int Mask __attribute__((vector_size(32)));
-
-#define LANES 8
-#define VECTORS (SYNERGY_MU_TILE / LANES)
 /// How far ahead of the tile at hand the rows are prefetched (two tiles).
 #define PREFETCH_AHEAD (2 * SYNERGY_MU_TILE)
-#define LOAD(pointer) (*(const UnalignedVector *)(pointer))
-#define STORE(pointer, value) (*(UnalignedVector *)(pointer) = (value))
-#define SPLAT(x) ((Vector){(x), (x), (x), (x), (x), (x), (x), (x)})
-// max(floor, v) that keeps a NaN, as `v < floor ? floor : v` does.
-#define AT_LEAST(v, floors) \
-    ((Vector)((((Mask)((v) < (floors))) & (Mask)(floors)) | (~((Mask)((v) < (floors))) & (Mask)(v))))
-
-/// Σₗ columnⱼ[l]·xₗ and Σₗ columnⱼ₊₁[l]·xₗ over the tile's 4 vectors, for the
-/// `count` rows xₗ at x + l·xs: two rows' sums from the same loads (eight
-/// independent sums, enough to hide the latency of the multiply–adds), each
-/// summed in the order l = 0, 1, ….
-#define PAIR_SUMS(x, xs, count, column0, column1, a, b)                                           \
-    do {                                                                                          \
-        for (int v = 0; v < VECTORS; v++) (a)[v] = (b)[v] = SPLAT(0.0f);                          \
-        for (ptrdiff_t l = 0; l < (count); l++) {                                                 \
-            const float *row = (x) + l * (xs);                                                    \
-            const Vector first = SPLAT((column0)[l]), second = SPLAT((column1)[l]);               \
-            for (int v = 0; v < VECTORS; v++) {                                                   \
-                const Vector value = LOAD(row + v * LANES);                                       \
-                (a)[v] += first * value;                                                          \
-                (b)[v] += second * value;                                                         \
-            }                                                                                     \
-        }                                                                                         \
-    } while (0)
 
 /// Row j's update over the tile from its numerators: Cⱼ ← max(ε, Cⱼ·numⱼ/denⱼ).
-#define UPDATE_ROW(j, numerators)                                                     \
-    do {                                                                              \
-        float *row = c + (j) * cs;                                                    \
-        const float *denominator = denominators + (j) * SYNERGY_MU_TILE;              \
-        for (int v = 0; v < VECTORS; v++) {                                           \
+#define UPDATE_ROW(j, numerators)                                                             \
+    do {                                                                                      \
+        float *row = c + (j) * cs;                                                            \
+        const float *denominator = denominators + (j) * SYNERGY_MU_TILE;                      \
+        for (int v = 0; v < TILE_VECTORS; v++) {                                              \
             const Vector updated = LOAD(row + v * LANES) * (numerators)[v] / LOAD(denominator + v * LANES); \
-            STORE(row + v * LANES, AT_LEAST(updated, floors));                        \
-        }                                                                             \
+            STORE(row + v * LANES, AT_LEAST(updated, floors));                                \
+        }                                                                                     \
     } while (0)
 
 /// One replicate's C over one tile (rows at c + j·cs), from the tile's rows of
@@ -61,18 +32,18 @@ static inline __attribute__((always_inline)) void update_tile(
     float *c, ptrdiff_t cs, const float *d, ptrdiff_t ds, ptrdiff_t m, const float *w, const float *gram,
     ptrdiff_t k, float floor, float *denominators) {
     const Vector floors = SPLAT(floor), smallest = SPLAT(__FLT_MIN__);
-    Vector a[VECTORS], b[VECTORS];
+    Vector a[TILE_VECTORS], b[TILE_VECTORS];
     ptrdiff_t j = 0;
     for (; j + 1 < k; j += 2) {
         PAIR_SUMS(c, cs, k, gram + j * k, gram + (j + 1) * k, a, b);
-        for (int v = 0; v < VECTORS; v++) {
+        for (int v = 0; v < TILE_VECTORS; v++) {
             STORE(denominators + j * SYNERGY_MU_TILE + v * LANES, AT_LEAST(a[v], smallest));
             STORE(denominators + (j + 1) * SYNERGY_MU_TILE + v * LANES, AT_LEAST(b[v], smallest));
         }
     }
     if (j < k) {
         PAIR_SUMS(c, cs, k, gram + j * k, gram + j * k, a, b);
-        for (int v = 0; v < VECTORS; v++) {
+        for (int v = 0; v < TILE_VECTORS; v++) {
             STORE(denominators + j * SYNERGY_MU_TILE + v * LANES, AT_LEAST(a[v], smallest));
         }
     }
@@ -87,17 +58,6 @@ static inline __attribute__((always_inline)) void update_tile(
     }
 }
 
-/// Asks for `count` rows two tiles ahead (two cache lines each; WRITE 1 for
-/// rows to be written): C's and D's rows lie far apart, more streams than the
-/// hardware prefetcher follows.
-#define PREFETCH_ROWS(x, xs, count, WRITE)                                \
-    do {                                                                  \
-        for (ptrdiff_t l = 0; l < (count); l++) {                         \
-            __builtin_prefetch((x) + l * (xs) + PREFETCH_AHEAD, WRITE);      \
-            __builtin_prefetch((x) + l * (xs) + PREFETCH_AHEAD + 16, WRITE); \
-        }                                                                 \
-    } while (0)
-
 /// The whole block, tile by tile, every replicate of the tile before the next
 /// tile (the tile of D stays in L1 for all of them); the last partial tile is
 /// copied into `scratch` (zero-padded; the padding is computed and thrown away).
@@ -108,8 +68,8 @@ static inline __attribute__((always_inline)) void update_block(
     float *denominators = scratch;
     ptrdiff_t t = 0;
     for (; t + tile <= width; t += tile) {
-        PREFETCH_ROWS(c + t, cs, rows, 1);
-        PREFETCH_ROWS(d + t, ds, m, 0);
+        PREFETCH_ROWS(c + t, cs, rows, PREFETCH_AHEAD, 1);
+        PREFETCH_ROWS(d + t, ds, m, PREFETCH_AHEAD, 0);
         for (ptrdiff_t s = 0; s < slots; s++) {
             update_tile(c + t + s * k * cs, cs, d + t, ds, m, w + s * k * m, gram + s * k * k, k, floor,
                         denominators);

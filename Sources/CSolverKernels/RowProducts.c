@@ -4,12 +4,7 @@
 // straight from where they lie: no packing, as a GEMM does first, and for CCᵀ
 // only the products on and above the diagonal.
 #include "SolverKernels.h"
-
-typedef float Vector __attribute__((vector_size(32)));
-typedef float UnalignedVector __attribute__((vector_size(32), aligned(4)));
-
-#define LANES 8
-#define LOAD(pointer) (*(const UnalignedVector *)(pointer))
+#include "Vectors.h"
 
 typedef float HalfVector __attribute__((vector_size(16)));
 
