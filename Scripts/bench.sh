@@ -28,12 +28,12 @@
 #   large-cheung2020, large-santuz           32 x 60 000: our two solvers
 #         only, full sweeps, peak memory against the stated bound (the peers'
 #         full sweeps would take hours here: they are timed on large-fixed)
-# Duration on 2 cores, measured 2026-12-05 (fourth run) per case, every
+# Duration on 2 cores, measured 2026-12-06 per case, every
 # method included: synthetic-cheung2020 3.6 min, synthetic-santuz 0.5,
-# lowrank-cheung2020 20.7 (scikit-learn cd alone 13), lowrank-santuz 1.2,
-# real-santuz 1.4 (R already installed), real-cheung2020 0.8, large-fixed 4.1,
-# large-cheung2020 12.8 (HALS 2.3, MU 10.4), large-santuz 2.1 (HALS 0.4,
-# MU 1.7). The whole suite: 47 minutes, plus the build.
+# lowrank-cheung2020 20.6 (scikit-learn cd alone 13.4), lowrank-santuz 1.2,
+# real-santuz 1.4 (R already installed), real-cheung2020 0.7, large-fixed 4.1,
+# large-cheung2020 7.8 (HALS 1.6, MU 6.2), large-santuz 1.3 (HALS 0.2,
+# MU 1.0). The whole suite: 41 minutes, plus the build.
 # --quick takes 2.5 minutes.
 #
 # Usage: Scripts/bench.sh [--case NAME]... [--quick] [--table FILE] [--manual] [--skip-ours]

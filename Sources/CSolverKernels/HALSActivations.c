@@ -31,7 +31,7 @@
         const Vector scale = SPLAT(inverse[j]);                                         \
         float *row = c + (j) * cs;                                                      \
         const float *target = targets + (j) * ts;                                       \
-        for (int v = 0; v < TILE_VECTORS; v++) {                                                   \
+        for (int v = 0; v < TILE_VECTORS; v++) {                                        \
             const Vector current = LOAD(row + v * LANES);                               \
             const Vector updated = current + (LOAD(target + v * LANES) - (sums)[v]) * scale; \
             const Vector kept = AT_LEAST(updated, floors);                              \

@@ -1,13 +1,15 @@
 /// Replicates of one rank k fitted side by side. Their W are stacked as one
-/// m × (R·k) matrix and their C as one (R·k) × n matrix (HALS keeps its
-/// transpose), so the two large products of an iteration, WᵀD and DCᵀ, are
-/// each a single product for the whole batch (a GEMM, or for HALS's DCᵀ the
-/// row products of `synergy_row_products`); the k × k products stay per
-/// replicate. A replicate that stops leaves the batch (the last active one
-/// moves into its slot), so the products shrink.
+/// m × (R·k) matrix and their C as one (R·k) × n matrix (single-precision
+/// solvers keep its transpose), so the two large products of an iteration,
+/// WᵀD and DCᵀ, are each a single product for the whole batch (a GEMM, or
+/// formed in the solver's C kernels: `synergy_mu_update_activations`,
+/// `synergy_row_products`); the k × k products stay per replicate. A
+/// replicate that stops leaves the batch (the last active one moves into its
+/// slot), so the products shrink.
 ///
 /// Per iteration t the update rule, `Solver`, updates C first, then W:
-/// multiplicative updates (`MultiplicativeUpdateWorkspace`, Lee & Seung 2001)
+/// multiplicative updates (`MultiplicativeUpdateWorkspace` in single
+/// precision, `DoubleMultiplicativeUpdateWorkspace` in double; Lee & Seung 2001)
 /// or HALS (`HALSWorkspace`, Cichocki & Phan 2009), each with only its own
 /// buffers; `FactorizationInput.fitReplicates` picks it once from the settings.
 /// The batch keeps what the two share: the replicates' slots, the stopping

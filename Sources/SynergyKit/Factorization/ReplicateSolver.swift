@@ -1,6 +1,7 @@
 /// The update rule's half of a `ReplicateBatch`: the buffers only that rule
-/// uses and its iteration, `MultiplicativeUpdateWorkspace` (Lee & Seung 2001)
-/// or `HALSWorkspace` (Cichocki & Phan 2009). The batch keeps the rest (the
+/// uses and its iteration: `MultiplicativeUpdateWorkspace` and
+/// `DoubleMultiplicativeUpdateWorkspace` (Lee & Seung 2001) or `HALSWorkspace`
+/// (Cichocki & Phan 2009). The batch keeps the rest (the
 /// slots, the stopping rules, the error and the best replicate) and shares W
 /// and the products the error comes from with it (`SharedWorkspace`).
 ///
