@@ -24,10 +24,8 @@ final class DoubleMultiplicativeUpdateWorkspace: ReplicateSolver {
     private let gramTimesActivations: UnsafeMutablePointer<Double>  // WᵀW·C of a block, Rk × block width
     private let weightsTransposed: UnsafeMutablePointer<Double>     // Wᵀ, Rk × m
     private let weightsTimesCross: UnsafeMutablePointer<Double>     // W·CCᵀ, m × Rk
-    /// Factors C's rows are still to be multiplied by (`rescale`), 1 where none;
-    /// the next iteration applies them block by block, while the block is in cache.
-    private let pendingFactors: UnsafeMutablePointer<Double>        // Rk
-    private var pendingSlots: [Bool]
+    /// Factors C's rows are still to be multiplied by (`rescale`).
+    private let pending: PendingRowFactors<Double>
 
     /// MU runs each iteration on one thread (`workers` is not used): its batches run side by side.
     init(input: FactorizationInput, rank: Int, capacity: Int, workers: Int, shared: SharedWorkspace) {
@@ -42,14 +40,11 @@ final class DoubleMultiplicativeUpdateWorkspace: ReplicateSolver {
         gramTimesActivations = .allocateZeroed(stacked * blocks.width)
         weightsTransposed = .allocateZeroed(m * stacked)
         weightsTimesCross = .allocateZeroed(m * stacked)
-        pendingFactors = .allocate(capacity: stacked)
-        pendingFactors.initialize(repeating: 1, count: stacked)
-        pendingSlots = Array(repeating: false, count: capacity)
+        pending = PendingRowFactors(capacity: capacity, rank: rank)
     }
 
     deinit {
-        for pointer in [activations, dataTimesWeights, gramTimesActivations, weightsTransposed, weightsTimesCross,
-                        pendingFactors] {
+        for pointer in [activations, dataTimesWeights, gramTimesActivations, weightsTransposed, weightsTimesCross] {
             pointer.deallocate()
         }
     }
@@ -71,7 +66,7 @@ final class DoubleMultiplicativeUpdateWorkspace: ReplicateSolver {
         for i in 0..<m {
             for r in 0..<rows { wt[r, i] = weights[i + r * m] }
         }
-        let rescaled = (0..<count).filter { pendingSlots[$0] }
+        let rescaled = pending.slots(among: count)
         input.data.elements.withUnsafeBufferPointer { data in
             let d = MatrixView(start: UnsafeMutablePointer(mutating: data.baseAddress!), rows: m,
                                columns: input.samples, leadingDimension: m)
@@ -82,7 +77,7 @@ final class DoubleMultiplicativeUpdateWorkspace: ReplicateSolver {
                     // Every active row at once (a factor of 1 leaves a row exactly as it is), contiguous per sample.
                     for t in 0..<width {
                         let column = c.start + t * ld
-                        for r in 0..<rows { column[r] *= pendingFactors[r] }
+                        for r in 0..<rows { column[r] *= pending.factors[r] }
                     }
                 }
                 BLAS.multiply(wt, block, into: MatrixView(start: dataTimesWeights, rows: rows, columns: width,
@@ -106,10 +101,7 @@ final class DoubleMultiplicativeUpdateWorkspace: ReplicateSolver {
                 }
             }
         }
-        for s in rescaled {
-            (pendingFactors + s * k).update(repeating: 1, count: k)
-            pendingSlots[s] = false
-        }
+        pending.clear(rescaled)
         shared.updateWeightsMultiplicatively(slots: count, scratch: weightsTimesCross)
     }
 
@@ -118,13 +110,12 @@ final class DoubleMultiplicativeUpdateWorkspace: ReplicateSolver {
 
     /// Records the factors; the next iteration (or `copyActivations`) applies them.
     func rescale(slot s: Int, by norms: [Double]) {
-        for (j, norm) in norms.enumerated() where norm > 0 { pendingFactors[s * rank + j] *= norm }
-        pendingSlots[s] = true
+        pending.record(slot: s, norms: norms)
     }
 
     /// C's row, with the factors still pending applied as the next iteration would.
     func copyActivations<Value: BinaryFloatingPoint>(row r: Int, into out: UnsafeMutablePointer<Value>) {
-        let (ld, factor) = (capacity * rank, pendingFactors[r])
+        let (ld, factor) = (capacity * rank, pending.factors[r])
         for t in 0..<input.samples { out[t] = Value(activations[r + t * ld] * factor) }
     }
 
@@ -133,8 +124,7 @@ final class DoubleMultiplicativeUpdateWorkspace: ReplicateSolver {
         for t in 0..<input.samples {
             (activations + s * k + t * ld).update(from: activations + last * k + t * ld, count: k)
         }
-        (pendingFactors + s * k).update(from: pendingFactors + last * k, count: k)
-        pendingSlots[s] = pendingSlots[last]
+        pending.moveSlot(last, to: s)
     }
 }
 

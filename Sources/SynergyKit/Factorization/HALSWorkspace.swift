@@ -37,13 +37,11 @@ final class HALSWorkspace: ReplicateSolver {
     private let blocks: SampleBlocks
     /// The extrapolation of each slot.
     private var extrapolations: [Extrapolation]
-    /// Slots whose extrapolation of C was dropped (`endIteration`), and slots
-    /// whose C rows are to be multiplied by `pendingFactors` (`rescale`): the next
-    /// iteration does both block by block, just before updating the block, the
-    /// rows first.
+    /// Slots whose extrapolation of C was dropped (`endIteration`), and the
+    /// factors C's rows are to be multiplied by (`rescale`): the next iteration
+    /// does both block by block, just before updating the block, the factors first.
     private var pendingRestarts: [Bool]
-    private var pendingRescales: [Bool]
-    private let pendingFactors: UnsafeMutablePointer<Double>           // per stacked row, 1 where none
+    private let pending: PendingRowFactors<Double>
 
     // Column-major; slot s holds W columns s·k..<(s+1)·k and Cᵀ columns likewise.
     private let previousWeights: UnsafeMutablePointer<Double>          // Wₜ₋₁, m × Rk
@@ -79,9 +77,7 @@ final class HALSWorkspace: ReplicateSolver {
         blocks = SampleBlocks(samples: n, stackedRows: stacked, elements: 81_920)
         extrapolations = Array(repeating: Extrapolation(), count: capacity)
         pendingRestarts = Array(repeating: false, count: capacity)
-        pendingRescales = Array(repeating: false, count: capacity)
-        pendingFactors = .allocate(capacity: stacked)
-        pendingFactors.initialize(repeating: 1, count: stacked)
+        pending = PendingRowFactors(capacity: capacity, rank: rank)
         previousWeights = .allocateZeroed(m * stacked)
         singleActivations = .allocateZeroed(stacked * n)
         previousActivations = .allocateZeroed(stacked * n)
@@ -97,7 +93,6 @@ final class HALSWorkspace: ReplicateSolver {
 
     deinit {
         previousWeights.deallocate()
-        pendingFactors.deallocate()
         for pointer in [singleActivations, previousActivations, singleTargets, inverseDiagonals, tileScratch,
                         singleWeights, singleWeightGram, blockCross, blockGram] {
             pointer.deallocate()
@@ -166,10 +161,7 @@ final class HALSWorkspace: ReplicateSolver {
             }
             sumPlaces(inRound, first: round == 0, slots: count)
         }
-        for s in 0..<count where pendingRescales[s] {
-            (pendingFactors + s * k).update(repeating: 1, count: k)
-            pendingRescales[s] = false
-        }
+        pending.clear(pending.slots(among: count))
         for s in 0..<count { pendingRestarts[s] = false }
         eachSlot(count) { s in
             updateWeights(slot: s, floor: self.floor)
@@ -229,10 +221,10 @@ final class HALSWorkspace: ReplicateSolver {
                       SingleMatrixView(start: singleWeights, rows: m, columns: rows, leadingDimension: m), into: targets)
         let scratch = tileScratch + worker * 3 * k * Int(SYNERGY_HALS_TILE)
         for s in 0..<count {
-            if pendingRescales[s] {
+            if pending.isPending[s] {
                 for r in (s * k)..<((s + 1) * k) {
                     let (row, previousRow) = (singleActivations + r * n + start, previousActivations + r * n + start)
-                    let (factor, single) = (pendingFactors[r], Float(pendingFactors[r]))
+                    let (factor, single) = (pending.factors[r], Float(pending.factors[r]))
                     for t in 0..<width { row[t] = Float(Double(row[t]) * factor) }
                     for t in 0..<width { previousRow[t] *= single }
                 }
@@ -325,23 +317,21 @@ final class HALSWorkspace: ReplicateSolver {
 
     /// Slot s's C rows, and the previous iterate (W's columns and C's rows) too,
     /// so that the extrapolated step is unchanged: W's columns now, the rows of
-    /// C and Cₜ₋₁ by the next iteration (`pendingFactors`), block by block.
+    /// C and Cₜ₋₁ by the next iteration (`pending`), block by block.
     func rescale(slot s: Int, by norms: [Double]) {
         let m = input.muscles
-        precondition(!pendingRescales[s] && !pendingRestarts[s])
+        precondition(!pending.isPending[s] && !pendingRestarts[s])
         for (j, norm) in norms.enumerated() where norm > 0 {
-            let r = s * rank + j
-            for i in 0..<m { previousWeights[i + r * m] /= norm }
-            pendingFactors[r] = norm
+            for i in 0..<m { previousWeights[i + (s * rank + j) * m] /= norm }
         }
-        pendingRescales[s] = true
+        pending.record(slot: s, norms: norms)
     }
 
     /// C's row as the next iteration will take it: multiplied by a pending
     /// factor, and Cₜ's where a restart is pending.
     func copyActivations<Value: BinaryFloatingPoint>(row r: Int, into out: UnsafeMutablePointer<Value>) {
         let n = input.samples
-        let (factor, single) = (pendingFactors[r], Float(pendingFactors[r]))
+        let (factor, single) = (pending.factors[r], Float(pending.factors[r]))
         if pendingRestarts[r / rank] {
             let row = previousActivations + r * n
             for t in 0..<n { out[t] = Value(row[t] * single) }
@@ -358,7 +348,6 @@ final class HALSWorkspace: ReplicateSolver {
         (previousActivations + s * k * n).update(from: previousActivations + last * k * n, count: k * n)
         extrapolations[s] = extrapolations[last]
         pendingRestarts[s] = pendingRestarts[last]
-        pendingRescales[s] = pendingRescales[last]
-        (pendingFactors + s * k).update(from: pendingFactors + last * k, count: k)
+        pending.moveSlot(last, to: s)
     }
 }

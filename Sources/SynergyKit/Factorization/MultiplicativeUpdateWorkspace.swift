@@ -45,10 +45,8 @@ final class MultiplicativeUpdateWorkspace: ReplicateSolver {
     private let blockCross: UnsafeMutablePointer<Float>             // DCᵀ of a block, m × Rk
     private let blockGram: UnsafeMutablePointer<Float>              // CCᵀ of a block for one slot, k × k
     private let weightsTimesCross: UnsafeMutablePointer<Double>     // W·CCᵀ, m × Rk
-    /// Factors C's rows are still to be multiplied by (`rescale`), 1 where none;
-    /// the next iteration applies them block by block, while the block is in cache.
-    private let pendingFactors: UnsafeMutablePointer<Float>         // Rk
-    private var pendingSlots: [Bool]
+    /// Factors C's rows are still to be multiplied by (`rescale`).
+    private let pending: PendingRowFactors<Float>
 
     /// Whether the processor runs the AVX2/FMA versions of the C kernels.
     private static let kernelsUseAVX2FMA: Int32 = synergy_has_avx2_fma() != 0 ? 1 : 0
@@ -71,14 +69,11 @@ final class MultiplicativeUpdateWorkspace: ReplicateSolver {
         blockCross = .allocateZeroed(m * stacked)
         blockGram = .allocateZeroed(k * k)
         weightsTimesCross = .allocateZeroed(m * stacked)
-        pendingFactors = .allocate(capacity: stacked)
-        pendingFactors.initialize(repeating: 1, count: stacked)
-        pendingSlots = Array(repeating: false, count: capacity)
+        pending = PendingRowFactors(capacity: capacity, rank: rank)
     }
 
     deinit {
-        for pointer in [activations, singleWeights, singleWeightGram, tileScratch, blockCross, blockGram,
-                        pendingFactors] {
+        for pointer in [activations, singleWeights, singleWeightGram, tileScratch, blockCross, blockGram] {
             pointer.deallocate()
         }
         weightsTimesCross.deallocate()
@@ -101,11 +96,11 @@ final class MultiplicativeUpdateWorkspace: ReplicateSolver {
         let (m, n, rows, k) = (input.muscles, input.samples, count * rank, rank)
         for index in 0..<(m * rows) { singleWeights[index] = Float(shared.weights[index]) }
         for index in 0..<(count * k * k) { singleWeightGram[index] = Float(shared.weightGram[index]) }
-        let rescaled = (0..<count).filter { pendingSlots[$0] }
+        let rescaled = pending.slots(among: count)
         blocks.forEach { start, width in
             for s in rescaled {
                 for r in (s * k)..<((s + 1) * k) {
-                    let (row, factor) = (activations + r * n + start, pendingFactors[r])
+                    let (row, factor) = (activations + r * n + start, pending.factors[r])
                     for t in 0..<width { row[t] *= factor }
                 }
             }
@@ -121,10 +116,7 @@ final class MultiplicativeUpdateWorkspace: ReplicateSolver {
                 (shared.activationGram + s * k * k).accumulate(blockGram, count: k * k, first: first)
             }
         }
-        for s in rescaled {
-            (pendingFactors + s * k).update(repeating: 1, count: k)
-            pendingSlots[s] = false
-        }
+        pending.clear(rescaled)
         shared.updateWeightsMultiplicatively(slots: count, scratch: weightsTimesCross)
     }
 
@@ -133,20 +125,18 @@ final class MultiplicativeUpdateWorkspace: ReplicateSolver {
 
     /// Records the factors; the next iteration (or `copyActivations`) applies them.
     func rescale(slot s: Int, by norms: [Double]) {
-        for (j, norm) in norms.enumerated() where norm > 0 { pendingFactors[s * rank + j] *= Float(norm) }
-        pendingSlots[s] = true
+        pending.record(slot: s, norms: norms)
     }
 
     /// C's row, with the factors still pending applied as the next iteration would.
     func copyActivations<Value: BinaryFloatingPoint>(row r: Int, into out: UnsafeMutablePointer<Value>) {
-        let (row, factor) = (activations + r * input.samples, pendingFactors[r])
+        let (row, factor) = (activations + r * input.samples, pending.factors[r])
         for t in 0..<input.samples { out[t] = Value(row[t] * factor) }
     }
 
     func moveSlot(_ last: Int, to s: Int) {
         let (n, k) = (input.samples, rank)
         (activations + s * k * n).update(from: activations + last * k * n, count: k * n)
-        (pendingFactors + s * k).update(from: pendingFactors + last * k, count: k)
-        pendingSlots[s] = pendingSlots[last]
+        pending.moveSlot(last, to: s)
     }
 }
