@@ -66,14 +66,14 @@ final class DoubleMultiplicativeUpdateWorkspace: ReplicateSolver {
         for i in 0..<m {
             for r in 0..<rows { wt[r, i] = weights[i + r * m] }
         }
-        let rescaled = pending.slots(among: count)
+        let rescaled = pending.anyPending(among: count)
         input.data.elements.withUnsafeBufferPointer { data in
             let d = MatrixView(start: UnsafeMutablePointer(mutating: data.baseAddress!), rows: m,
                                columns: input.samples, leadingDimension: m)
             blocks.forEach { start, width in
                 let block = d.block(row: 0, column: start, rows: m, columns: width)
                 let c = MatrixView(start: activations + start * ld, rows: rows, columns: width, leadingDimension: ld)
-                if !rescaled.isEmpty {
+                if rescaled {
                     // Every active row at once (a factor of 1 leaves a row exactly as it is), contiguous per sample.
                     for t in 0..<width {
                         let column = c.start + t * ld
@@ -101,7 +101,7 @@ final class DoubleMultiplicativeUpdateWorkspace: ReplicateSolver {
                 }
             }
         }
-        pending.clear(rescaled)
+        pending.clear(slots: count)
         shared.updateWeightsMultiplicatively(slots: count, scratch: weightsTimesCross)
     }
 

@@ -161,7 +161,7 @@ final class HALSWorkspace: ReplicateSolver {
             }
             sumPlaces(inRound, first: round == 0, slots: count)
         }
-        pending.clear(pending.slots(among: count))
+        pending.clear(slots: count)
         for s in 0..<count { pendingRestarts[s] = false }
         eachSlot(count) { s in
             updateWeights(slot: s, floor: self.floor)

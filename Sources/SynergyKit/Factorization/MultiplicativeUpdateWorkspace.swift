@@ -96,9 +96,8 @@ final class MultiplicativeUpdateWorkspace: ReplicateSolver {
         let (m, n, rows, k) = (input.muscles, input.samples, count * rank, rank)
         for index in 0..<(m * rows) { singleWeights[index] = Float(shared.weights[index]) }
         for index in 0..<(count * k * k) { singleWeightGram[index] = Float(shared.weightGram[index]) }
-        let rescaled = pending.slots(among: count)
         blocks.forEach { start, width in
-            for s in rescaled {
+            for s in 0..<count where pending.isPending[s] {
                 for r in (s * k)..<((s + 1) * k) {
                     let (row, factor) = (activations + r * n + start, pending.factors[r])
                     for t in 0..<width { row[t] *= factor }
@@ -116,7 +115,7 @@ final class MultiplicativeUpdateWorkspace: ReplicateSolver {
                 (shared.activationGram + s * k * k).accumulate(blockGram, count: k * k, first: first)
             }
         }
-        pending.clear(rescaled)
+        pending.clear(slots: count)
         shared.updateWeightsMultiplicatively(slots: count, scratch: weightsTimesCross)
     }
 

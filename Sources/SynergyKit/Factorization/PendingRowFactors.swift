@@ -25,12 +25,12 @@ final class PendingRowFactors<Scalar: BinaryFloatingPoint> {
         isPending[s] = true
     }
 
-    /// The slots among 0..<count with factors pending.
-    func slots(among count: Int) -> [Int] { (0..<count).filter { isPending[$0] } }
+    /// Whether any slot among 0..<count has factors pending.
+    func anyPending(among count: Int) -> Bool { isPending.prefix(count).contains(true) }
 
-    /// Sets the factors of `slots` back to 1, once they have been applied.
-    func clear(_ slots: [Int]) {
-        for s in slots {
+    /// Sets the pending factors of slots 0..<count back to 1, once they have been applied.
+    func clear(slots count: Int) {
+        for s in 0..<count where isPending[s] {
             (factors + s * rank).update(repeating: 1, count: rank)
             isPending[s] = false
         }
